@@ -1,0 +1,24 @@
+# jixiao — the two commands of the README, and the tools behind them.
+
+# Build and run on the bundled sample year (input/ → output/), or on DIR → OUT.
+run dir="input" out="output":
+    cargo run --release -- run --input {{dir}} --output {{out}}
+
+# Every test: unit tests, the end-to-end seed test, the golden fixtures, the bad-input corpus.
+test:
+    cargo test --release --all-targets
+
+# Validate a folder without writing anything.
+check dir="input":
+    cargo run --release -- check --input {{dir}}
+
+fmt:
+    cargo fmt --all
+
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --release --all-targets -- -D warnings
+
+# Rewrite the bundled sample (input/) from the plan in examples/gen_sample.rs.
+sample:
+    cargo run --release --example gen_sample -- input

@@ -1,0 +1,81 @@
+//! `jixiao check [--input DIR] [--config FILE]`: validate only, write nothing; print a
+//! one-screen summary. Exit 0 clean (warnings allowed), 1 input errors, 2 usage error.
+
+use crate::cmd::{Paths, print_problems};
+use crate::config::Config;
+use crate::figures::FIGURES;
+use crate::model::wan_display;
+use crate::pipeline;
+use crate::stages::normalise::Kind;
+use anyhow::Result;
+
+pub fn run(paths: &Paths) -> Result<i32> {
+    let config = paths.config();
+    let cfg = Config::load(&config)?;
+    let o = pipeline::run(&paths.input(), &config, &cfg)?;
+    print_problems(&o);
+    let v = &o.validated;
+    let count = |k: Option<Kind>| v.sheets.iter().filter(|s| s.kind == k).count();
+    let rows = |f: &dyn Fn(&crate::stages::validate::SheetSummary) -> u32| {
+        v.sheets.iter().map(f).sum::<u32>()
+    };
+    println!("{}年度 {}", cfg.report.year, cfg.report.department);
+    println!(
+        "文件 {} 个；工作表：支出明细 {}、预算指标 {}、绩效指标 {}、未识别 {}",
+        o.files_read,
+        count(Some(Kind::Payment)),
+        count(Some(Kind::Budget)),
+        count(Some(Kind::Indicators)),
+        count(None)
+    );
+    println!(
+        "数据行：使用 {}（支出 {}、预算 {}、指标 {}），拒绝 {}，空行 {}，说明行 {}，合计行 {}",
+        rows(&|s| s.used),
+        v.payments.len(),
+        v.budgets.len(),
+        v.indicators.len(),
+        rows(&|s| s.rejected),
+        rows(&|s| s.blank),
+        rows(&|s| s.notes),
+        rows(&|s| s.totals.len() as u32)
+    );
+    let used_units: std::collections::BTreeSet<usize> = v.payments.iter().map(|p| p.unit).collect();
+    println!(
+        "单位：配置 {} 个，有支出 {} 个",
+        cfg.units.len(),
+        used_units.len()
+    );
+    if let Some(agg) = &o.agg {
+        for id in ["F9", "F10", "F1", "F8"] {
+            if let Some(f) = FIGURES.iter().find(|f| f.id == id) {
+                println!(
+                    "  {}：{} 万元",
+                    f.label,
+                    wan_display(f.from_aggregates(&cfg.classification, agg))
+                );
+            }
+        }
+    }
+    if let Some(agg) = &o.agg {
+        let f = |id: &str| {
+            FIGURES
+                .iter()
+                .find(|f| f.id == id)
+                .map(|f| f.from_aggregates(&cfg.classification, agg))
+                .unwrap_or(0)
+        };
+        if let Some(r) = crate::figures::rate(f("F10"), f("F9")) {
+            let pct = crate::model::round(r * rust_decimal::Decimal::ONE_HUNDRED, 2);
+            println!("  预算执行率：{pct}%");
+        }
+    }
+    if let Some(s) = &o.scores {
+        println!("  部门整体自评得分：{}（{}）", s.dept.total, s.dept.grade);
+    }
+    let (e, w) = (o.errors().count(), o.warnings().count());
+    println!(
+        "检查结果：{e} 个错误，{w} 个警告{}",
+        if e == 0 { "，可以生成报表" } else { "" }
+    );
+    Ok(if e == 0 { 0 } else { 1 })
+}

@@ -1,0 +1,85 @@
+//! `jixiao diff A.xlsx B.xlsx`: a cell-level diff of two workbooks. Exit 0 equal, 1
+//! different, 2 when a file cannot be read.
+
+use crate::model::col_letter;
+use crate::stages::ingest::{RawSheet, read_file};
+use crate::stages::normalise::cell_text;
+use anyhow::{Result, anyhow};
+use calamine::Data;
+use std::path::Path;
+
+/// Differences between two workbooks, one line each: `sheet!C7: expected 419.77, got 419.78`.
+///
+/// # Errors
+/// When a file cannot be read.
+pub fn differences(a: &Path, b: &Path) -> Result<Vec<String>> {
+    let read = |p: &Path| read_file(p, &p.display().to_string()).map_err(|e| anyhow!("{e}"));
+    let (a, b) = (read(a)?, read(b)?);
+    let mut out = Vec::new();
+    for sa in &a.sheets {
+        match b.sheets.iter().find(|s| s.name == sa.name) {
+            None => out.push(format!("{}: 只在第一个文件中", sa.name)),
+            Some(sb) => compare(sa, sb, &mut out),
+        }
+    }
+    for sb in &b.sheets {
+        if !a.sheets.iter().any(|s| s.name == sb.name) {
+            out.push(format!("{}: 只在第二个文件中", sb.name));
+        }
+    }
+    Ok(out)
+}
+
+fn same(x: &Data, y: &Data) -> bool {
+    let num = |d: &Data| match d {
+        Data::Int(i) => Some(*i as f64),
+        Data::Float(f) => Some(*f),
+        _ => None,
+    };
+    match (num(x), num(y)) {
+        (Some(p), Some(q)) => (p - q).abs() <= 1e-9 * p.abs().max(1.0),
+        _ => cell_text(x) == cell_text(y),
+    }
+}
+
+fn compare(a: &RawSheet, b: &RawSheet, out: &mut Vec<String>) {
+    let rows = a.end_row().max(b.end_row());
+    let cols = a.end_col().max(b.end_col());
+    for r in 0..rows {
+        for c in 0..cols {
+            let (x, y) = (a.cell(r, c), b.cell(r, c));
+            if !same(x, y) {
+                out.push(format!(
+                    "{}!{}{}: expected {}, got {}",
+                    a.name,
+                    col_letter(c),
+                    r + 1,
+                    show(x),
+                    show(y)
+                ));
+            }
+        }
+    }
+}
+
+fn show(d: &Data) -> String {
+    match d {
+        Data::Empty => "（空）".into(),
+        other => cell_text(other),
+    }
+}
+
+/// Prints the differences; returns 0 when equal, 1 when different.
+pub fn run(a: &Path, b: &Path) -> Result<i32> {
+    let d = differences(a, b)?;
+    for line in d.iter().take(500) {
+        println!("{line}");
+    }
+    if d.len() > 500 {
+        println!("……共 {} 处不同", d.len());
+    }
+    if d.is_empty() {
+        println!("两个工作簿的所有单元格相同");
+    }
+    Ok(if d.is_empty() { 0 } else { 1 })
+}

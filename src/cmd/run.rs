@@ -1,0 +1,60 @@
+//! `jixiao run [--input DIR] [--output DIR] [--config FILE]`: the report, the audit and
+//! the detail CSV. Exit 0 done, 1 input errors (the audit and CSV are written, the report
+//! is not), 2 usage or config error.
+
+use crate::cmd::{Paths, print_problems};
+use crate::config::Config;
+use crate::pipeline;
+use crate::render::{audit, report, write_atomic, write_atomic_with};
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+/// The files a run writes, by name.
+pub fn output_names(cfg: &Config) -> (String, String, String) {
+    let (y, d) = (cfg.report.year, &cfg.report.department);
+    (
+        format!("{y}年度{d}部门整体支出绩效自评表.xlsx"),
+        format!("{y}年度核对底稿.xlsx"),
+        format!("{y}年度支出明细.csv"),
+    )
+}
+
+/// Runs the pipeline and writes the outputs. Returns the exit code (0 or 1); an `Err` is a
+/// usage error (exit 2).
+pub fn run(paths: &Paths) -> Result<i32> {
+    let config = paths.config();
+    let cfg = Config::load(&config)?;
+    let outcome = pipeline::run(&paths.input(), &config, &cfg)?;
+    let out_dir: PathBuf = paths.output();
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("无法创建输出文件夹 {}", out_dir.display()))?;
+    let (report_name, audit_name, csv_name) = output_names(&cfg);
+
+    print_problems(&outcome);
+    write_atomic(
+        &out_dir.join(&audit_name),
+        &audit::audit_bytes(&cfg, &outcome)?,
+    )?;
+    write_atomic_with(&out_dir.join(&csv_name), |w| {
+        audit::write_detail_csv(&cfg, &outcome, w)
+    })?;
+    if outcome.has_errors() {
+        eprintln!(
+            "输入有错误，未生成报表。请查看上面的错误，或打开 {}（“错误与警告”“异常”两页）。",
+            out_dir.join(&audit_name).display()
+        );
+        return Ok(1);
+    }
+    let tables = outcome
+        .report
+        .as_ref()
+        .map(|r| r.tables.as_slice())
+        .unwrap_or(&[]);
+    let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
+    write_atomic(&out_dir.join(&report_name), &bytes)?;
+    println!("已生成：");
+    for n in [&report_name, &audit_name, &csv_name] {
+        println!("  {}", out_dir.join(n).display());
+    }
+    Ok(0)
+}

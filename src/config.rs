@@ -1,0 +1,292 @@
+//! `jixiao.toml`: the department, its units and the rules (SPEC §2.6).
+//!
+//! Unknown keys are rejected so that a typo never passes silently. Every problem here is a
+//! usage error (exit 2).
+
+use anyhow::{Context, Result, bail};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::path::Path;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub report: Report,
+    #[serde(default, rename = "unit")]
+    pub units: Vec<UnitConfig>,
+    #[serde(default)]
+    pub classification: Classification,
+    #[serde(default)]
+    pub scoring: Scoring,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub department: String,
+    pub year: i32,
+    #[serde(default = "default_unit")]
+    pub ledger_amount_unit: String,
+    #[serde(default)]
+    pub weighting: Weighting,
+    #[serde(default)]
+    pub progress_basis: ProgressBasis,
+}
+
+fn default_unit() -> String {
+    "元".to_string()
+}
+
+/// How the 部门加权平均分 weighs units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weighting {
+    #[default]
+    Equal,
+    Budget,
+}
+
+/// 序时进度 basis.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProgressBasis {
+    #[default]
+    Month,
+    Day,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitConfig {
+    pub name: String,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub staff_quota: Option<u32>,
+    #[serde(default)]
+    pub staff_actual: Option<u32>,
+    #[serde(default)]
+    pub projects: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Classification {
+    pub personnel: Vec<String>,
+    pub public: Vec<String>,
+    pub vehicle_operation: Vec<String>,
+    pub vehicle_purchase: Vec<String>,
+    pub reception: Vec<String>,
+    pub overseas: Vec<String>,
+}
+
+impl Default for Classification {
+    fn default() -> Self {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        Classification {
+            personnel: v(&["301", "303"]),
+            public: v(&["302", "310"]),
+            vehicle_operation: v(&["30231"]),
+            vehicle_purchase: v(&["31013", "30913"]),
+            reception: v(&["30217"]),
+            overseas: v(&["30212"]),
+        }
+    }
+}
+
+/// Negative-indicator rule (SPEC §6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NegativeRule {
+    #[default]
+    Linear,
+    Ratio,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scoring {
+    pub budget_execution: f64,
+    pub output: f64,
+    pub benefit: f64,
+    pub satisfaction: f64,
+    pub negative_rule: NegativeRule,
+    pub grades: Vec<(f64, String)>,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            budget_execution: 10.0,
+            output: 50.0,
+            benefit: 30.0,
+            satisfaction: 10.0,
+            negative_rule: NegativeRule::Linear,
+            grades: vec![
+                (90.0, "优秀".into()),
+                (80.0, "良好".into()),
+                (60.0, "中".into()),
+                (0.0, "差".into()),
+            ],
+        }
+    }
+}
+
+/// Exact decimal of a config number (written as `10` or `7.5` in the TOML).
+pub fn dec(x: f64) -> Decimal {
+    Decimal::from_str(&x.to_string()).unwrap_or_default()
+}
+
+impl Scoring {
+    pub fn points_execution(&self) -> Decimal {
+        dec(self.budget_execution)
+    }
+    pub fn points_group(&self, level1: crate::model::Level1) -> Decimal {
+        use crate::model::Level1::*;
+        dec(match level1 {
+            Output => self.output,
+            Benefit => self.benefit,
+            Satisfaction => self.satisfaction,
+        })
+    }
+    /// The grade for a displayed department score: the first band whose floor it reaches.
+    pub fn grade_for(&self, score: Decimal) -> String {
+        let mut bands: Vec<(Decimal, &str)> = self
+            .grades
+            .iter()
+            .map(|(f, l)| (dec(*f), l.as_str()))
+            .collect();
+        bands.sort_by_key(|b| std::cmp::Reverse(b.0));
+        bands
+            .iter()
+            .find(|(floor, _)| score >= *floor)
+            .map(|(_, l)| l.to_string())
+            .unwrap_or_default()
+    }
+}
+
+impl Classification {
+    pub fn sangong(&self) -> Vec<String> {
+        let mut all = self.vehicle_operation.clone();
+        all.extend(self.vehicle_purchase.iter().cloned());
+        all.extend(self.reception.iter().cloned());
+        all.extend(self.overseas.iter().cloned());
+        all
+    }
+}
+
+/// True when `econ` starts with one of `prefixes`.
+pub fn econ_in(econ: &str, prefixes: &[String]) -> bool {
+    prefixes.iter().any(|p| econ.starts_with(p.as_str()))
+}
+
+impl Config {
+    /// Reads and checks the config file.
+    ///
+    /// # Errors
+    /// A missing or unreadable file, a TOML error, an unknown key, no `[[unit]]`, or a value
+    /// out of range: all usage errors, with the message in Chinese.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("找不到或无法读取配置文件 {}", path.display()))?;
+        Config::parse(&text).with_context(|| format!("配置文件 {} 有误", path.display()))
+    }
+
+    /// Parses config text (see [`Config::load`]).
+    pub fn parse(text: &str) -> Result<Config> {
+        let cfg: Config = toml::from_str(text).map_err(|e| {
+            let msg = e.to_string();
+            let msg = msg
+                .replace("unknown field", "未知的配置项")
+                .replace("missing field", "缺少配置项")
+                .replace("expected one of", "应为以下之一")
+                .replace("unknown variant", "未知的取值");
+            anyhow::anyhow!("{msg}")
+        })?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.units.is_empty() {
+            bail!("没有配置任何单位（[[unit]]）");
+        }
+        if self.report.ledger_amount_unit != "元" && self.report.ledger_amount_unit != "万元" {
+            bail!(
+                "report.ledger_amount_unit 应为“元”或“万元”，实际为“{}”",
+                self.report.ledger_amount_unit
+            );
+        }
+        if !(1900..=2200).contains(&self.report.year) {
+            bail!("report.year “{}” 不是有效年度", self.report.year);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for u in &self.units {
+            let key = crate::stages::normalise::unit_key(&u.name);
+            if key.is_empty() {
+                bail!("单位名称不能为空");
+            }
+            if !seen.insert(key) {
+                bail!("单位“{}”重复配置", u.name);
+            }
+        }
+        let s = &self.scoring;
+        for (name, v) in [
+            ("budget_execution", s.budget_execution),
+            ("output", s.output),
+            ("benefit", s.benefit),
+            ("satisfaction", s.satisfaction),
+        ] {
+            if !(0.0..=1000.0).contains(&v) {
+                bail!("scoring.{name} “{v}” 超出范围");
+            }
+        }
+        if s.grades.is_empty() {
+            bail!("scoring.grades 不能为空");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: &str =
+        "[report]\ndepartment = \"某局\"\nyear = 2023\n[[unit]]\nname = \"某局本级\"\n";
+
+    #[test]
+    fn defaults_apply() {
+        let c = Config::parse(MIN).unwrap();
+        assert_eq!(c.report.ledger_amount_unit, "元");
+        assert_eq!(c.report.weighting, Weighting::Equal);
+        assert_eq!(c.scoring.negative_rule, NegativeRule::Linear);
+        assert_eq!(c.classification.reception, vec!["30217".to_string()]);
+    }
+
+    #[test]
+    fn unknown_key_is_rejected() {
+        let err = Config::parse(&format!("{MIN}staf_quota = 3\n")).unwrap_err();
+        assert!(format!("{err:#}").contains("未知的配置项"), "{err:#}");
+        let err = Config::parse(&MIN.replace("year", "yaer")).unwrap_err();
+        assert!(format!("{err:#}").contains("未知的配置项"), "{err:#}");
+    }
+
+    #[test]
+    fn no_unit_is_an_error() {
+        let err = Config::parse("[report]\ndepartment = \"某局\"\nyear = 2023\n").unwrap_err();
+        assert!(err.to_string().contains("没有配置任何单位"));
+    }
+
+    #[test]
+    fn grades_pick_the_first_band_reached() {
+        let s = Scoring::default();
+        assert_eq!(s.grade_for(dec(96.3)), "优秀");
+        assert_eq!(s.grade_for(dec(90.0)), "优秀");
+        assert_eq!(s.grade_for(dec(89.9)), "良好");
+        assert_eq!(s.grade_for(dec(12.0)), "差");
+    }
+}

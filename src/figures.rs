@@ -1,0 +1,360 @@
+//! The figures F1–F15 of SPEC §5 as named definitions, and their two computations:
+//! from the polars aggregates (the report's path) and from the detail rows by a plain loop
+//! (the audit's independent path). The two must agree to the cent.
+
+use crate::config::{Classification, econ_in};
+use crate::model::*;
+use crate::stages::aggregate::Aggregates;
+use rust_decimal::Decimal;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Actual,
+    Budget,
+    BudgetInitial,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FundSel {
+    All,
+    General,
+    Other,
+    GovFund,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindSel {
+    Any,
+    Basic,
+    Project,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EconSel {
+    Any,
+    Personnel,
+    Public,
+    SanGong,
+}
+
+/// One money figure: a filtered sum.
+#[derive(Clone, Copy, Debug)]
+pub struct FigureDef {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub source: Source,
+    pub fund: FundSel,
+    pub kind: KindSel,
+    pub econ: EconSel,
+}
+
+const fn def(
+    id: &'static str,
+    label: &'static str,
+    source: Source,
+    fund: FundSel,
+    kind: KindSel,
+    econ: EconSel,
+) -> FigureDef {
+    FigureDef {
+        id,
+        label,
+        source,
+        fund,
+        kind,
+        econ,
+    }
+}
+
+use EconSel as E;
+use FundSel as Fs;
+use KindSel as K;
+use Source as S;
+
+/// F1–F14 (F15 is the rate F10 / F9), and the extra rows of SPEC §5.
+pub const FIGURES: [FigureDef; 14] = [
+    def(
+        "F1",
+        "一般公共预算基本支出",
+        S::Actual,
+        Fs::General,
+        K::Basic,
+        E::Any,
+    ),
+    def(
+        "F2",
+        "其中：人员经费",
+        S::Actual,
+        Fs::General,
+        K::Basic,
+        E::Personnel,
+    ),
+    def(
+        "F3",
+        "其中：公用经费",
+        S::Actual,
+        Fs::General,
+        K::Basic,
+        E::Public,
+    ),
+    def(
+        "F4",
+        "“三公”经费预算",
+        S::Budget,
+        Fs::General,
+        K::Any,
+        E::SanGong,
+    ),
+    def(
+        "F5",
+        "“三公”经费支出",
+        S::Actual,
+        Fs::General,
+        K::Any,
+        E::SanGong,
+    ),
+    def(
+        "F6",
+        "项目支出年初预算",
+        S::BudgetInitial,
+        Fs::General,
+        K::Project,
+        E::Any,
+    ),
+    def(
+        "F7",
+        "项目支出调整后预算",
+        S::Budget,
+        Fs::General,
+        K::Project,
+        E::Any,
+    ),
+    def(
+        "F8",
+        "一般公共预算项目支出",
+        S::Actual,
+        Fs::General,
+        K::Project,
+        E::Any,
+    ),
+    def("F9", "部门预算支出总额", S::Budget, Fs::All, K::Any, E::Any),
+    def(
+        "F10",
+        "部门实际支出总额",
+        S::Actual,
+        Fs::All,
+        K::Any,
+        E::Any,
+    ),
+    def(
+        "F11",
+        "基本支出（含其他资金）",
+        S::Actual,
+        Fs::All,
+        K::Basic,
+        E::Any,
+    ),
+    def(
+        "F12",
+        "其中：其他资金基本支出",
+        S::Actual,
+        Fs::Other,
+        K::Basic,
+        E::Any,
+    ),
+    def(
+        "F13",
+        "项目支出（含其他资金）",
+        S::Actual,
+        Fs::All,
+        K::Project,
+        E::Any,
+    ),
+    def(
+        "F14",
+        "其中：其他资金项目支出",
+        S::Actual,
+        Fs::Other,
+        K::Project,
+        E::Any,
+    ),
+];
+
+/// 政府性基金 rows, shown when there is such spending.
+pub const GOVFUND_BASIC: FigureDef = def(
+    "G1",
+    "其中：政府性基金基本支出",
+    S::Actual,
+    Fs::GovFund,
+    K::Basic,
+    E::Any,
+);
+pub const GOVFUND_PROJECT: FigureDef = def(
+    "G2",
+    "其中：政府性基金项目支出",
+    S::Actual,
+    Fs::GovFund,
+    K::Project,
+    E::Any,
+);
+
+pub const F15_LABEL: &str = "预算执行率";
+pub const OTHER_BASIC_LABEL: &str = "其中：其他基本支出";
+
+impl FigureDef {
+    /// True when a row with these attributes counts in this figure.
+    pub fn matches(
+        &self,
+        cls: &Classification,
+        is_budget: bool,
+        initial: bool,
+        fund: Fund,
+        kind: SpendKind,
+        econ: &str,
+    ) -> bool {
+        let source_ok = match self.source {
+            S::Actual => !is_budget,
+            S::Budget => is_budget,
+            S::BudgetInitial => is_budget && initial,
+        };
+        let fund_ok = match self.fund {
+            Fs::All => true,
+            Fs::General => fund == Fund::General,
+            Fs::Other => fund == Fund::Other,
+            Fs::GovFund => fund == Fund::GovFund,
+        };
+        let kind_ok = match self.kind {
+            K::Any => true,
+            K::Basic => kind == SpendKind::Basic,
+            K::Project => kind == SpendKind::Project,
+        };
+        let econ_ok = match self.econ {
+            E::Any => true,
+            E::Personnel => econ_in(econ, &cls.personnel),
+            E::Public => econ_in(econ, &cls.public),
+            E::SanGong => econ_in(econ, &cls.sangong()),
+        };
+        source_ok && fund_ok && kind_ok && econ_ok
+    }
+
+    /// The figure from the aggregates (the report's path).
+    pub fn from_aggregates(&self, cls: &Classification, agg: &Aggregates) -> Cents {
+        let pay: Cents = agg
+            .payments
+            .iter()
+            .filter(|g| self.matches(cls, false, false, g.fund, g.kind, &g.econ))
+            .map(|g| g.amount)
+            .sum();
+        let bud: Cents = agg
+            .budgets
+            .iter()
+            .filter(|g| {
+                self.matches(
+                    cls,
+                    true,
+                    g.budget_kind == BudgetKind::Initial,
+                    g.fund,
+                    g.kind,
+                    &g.econ,
+                )
+            })
+            .map(|g| g.amount)
+            .sum();
+        pay + bud
+    }
+
+    /// The figure by a plain loop over the detail rows (the audit's independent path).
+    pub fn from_rows(
+        &self,
+        cls: &Classification,
+        payments: &[Payment],
+        budgets: &[Budget],
+    ) -> Cents {
+        let mut total: Cents = 0;
+        for p in payments {
+            if self.matches(cls, false, false, p.fund, p.kind, &p.econ) {
+                total += p.amount;
+            }
+        }
+        for b in budgets {
+            if self.matches(
+                cls,
+                true,
+                b.budget_kind == BudgetKind::Initial,
+                b.fund,
+                b.kind,
+                &b.econ,
+            ) {
+                total += b.amount;
+            }
+        }
+        total
+    }
+}
+
+/// F10 / F9 as an exact fraction (None when F9 is zero).
+pub fn rate(actual: Cents, budget: Cents) -> Option<Decimal> {
+    (budget != 0).then(|| Decimal::from(actual) / Decimal::from(budget))
+}
+
+/// One line of the 支出概况 table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FigureValue {
+    Money(Cents),
+    Rate(Option<Decimal>),
+}
+
+/// The 支出概况 lines, in order, with the extra rows where they apply. Also returns the
+/// warnings for them (F2 + F3 ≠ F1).
+pub fn overview(
+    cls: &Classification,
+    agg: &Aggregates,
+) -> (Vec<(String, String, FigureValue)>, Vec<String>) {
+    let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    let v: Vec<Cents> = FIGURES
+        .iter()
+        .map(|f| f.from_aggregates(cls, agg))
+        .collect();
+    let gov_basic = GOVFUND_BASIC.from_aggregates(cls, agg);
+    let gov_project = GOVFUND_PROJECT.from_aggregates(cls, agg);
+    for (f, value) in FIGURES.iter().zip(&v) {
+        lines.push((
+            f.id.to_string(),
+            f.label.to_string(),
+            FigureValue::Money(*value),
+        ));
+        if f.id == "F3" && v[1] + v[2] != v[0] {
+            let other = v[0] - v[1] - v[2];
+            lines.push((
+                "F3b".into(),
+                OTHER_BASIC_LABEL.into(),
+                FigureValue::Money(other),
+            ));
+            warnings.push(format!(
+                "一般公共预算基本支出中有 {} 元既不属于人员经费也不属于公用经费，已列为“{OTHER_BASIC_LABEL}”",
+                yuan(other)
+            ));
+        }
+        if f.id == "F12" && gov_basic != 0 {
+            lines.push((
+                GOVFUND_BASIC.id.into(),
+                GOVFUND_BASIC.label.into(),
+                FigureValue::Money(gov_basic),
+            ));
+        }
+        if f.id == "F14" && gov_project != 0 {
+            lines.push((
+                GOVFUND_PROJECT.id.into(),
+                GOVFUND_PROJECT.label.into(),
+                FigureValue::Money(gov_project),
+            ));
+        }
+    }
+    lines.push((
+        "F15".into(),
+        F15_LABEL.into(),
+        FigureValue::Rate(rate(v[9], v[8])),
+    ));
+    (lines, warnings)
+}

@@ -1,0 +1,14 @@
+//! jixiao (绩效): a department's ledger exports in, the tables of its annual
+//! 部门整体支出绩效自评报告 out, with an audit that proves every figure. See `SPEC.md`-derived
+//! docs in `docs/` and the module docs of each stage.
+
+pub mod cmd;
+pub mod config;
+pub mod diag;
+pub mod econ;
+pub mod figures;
+pub mod model;
+pub mod pipeline;
+pub mod render;
+pub mod stages;
+pub mod tables;

@@ -1,0 +1,213 @@
+//! The stages of SPEC §3 run in order over one input folder; the result every command uses.
+//!
+//! ingest + normalise run per file, in parallel (a file's raw cells are dropped as soon as
+//! it is normalised, so memory holds one raw file per core); validate, aggregate and score
+//! run once over everything. Nothing here writes a file.
+
+use crate::config::Config;
+use crate::diag::Problem;
+use crate::figures::{FIGURES, GOVFUND_BASIC, GOVFUND_PROJECT};
+use crate::model::*;
+use crate::stages::aggregate::{Aggregates, aggregate};
+use crate::stages::normalise::{FileResult, UnitMatcher, normalise_file};
+use crate::stages::score::{Scores, score};
+use crate::stages::validate::{Validated, validate};
+use crate::stages::{ingest, normalise::Kind};
+use crate::tables::{self, Report};
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// One reconciliation of the audit's `核对` sheet: left must equal right.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub category: String,
+    pub object: String,
+    pub left: Cents,
+    pub right: Cents,
+    pub note: String,
+}
+
+impl Check {
+    pub fn ok(&self) -> bool {
+        self.left == self.right
+    }
+}
+
+/// Everything a run learnt.
+pub struct Outcome {
+    pub validated: Validated,
+    pub agg: Option<Aggregates>,
+    pub scores: Option<Scores>,
+    pub report: Option<Report>,
+    pub checks: Vec<Check>,
+    /// Every error and warning, in the order found.
+    pub problems: Vec<Problem>,
+    pub files_read: usize,
+}
+
+impl Outcome {
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_error())
+    }
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| !p.is_error())
+    }
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+}
+
+/// Runs every stage over `input`.
+///
+/// # Errors
+/// A usage error: the input folder cannot be listed.
+pub fn run(input: &Path, config_path: &Path, cfg: &Config) -> Result<Outcome> {
+    if !input.is_dir() {
+        bail!("输入文件夹 {} 不存在", input.display());
+    }
+    let (files, mut problems) = ingest::list_files(input, config_path)
+        .with_context(|| format!("无法读取输入文件夹 {}", input.display()))?;
+    if files.is_empty() && problems.is_empty() {
+        problems.push(Problem::error(format!(
+            "输入文件夹 {} 中没有任何表格文件（xlsx、xls、ods、csv）",
+            input.display()
+        )));
+    }
+    let units = UnitMatcher::new(cfg);
+    let done = AtomicUsize::new(0);
+    let show = std::io::stderr().is_terminal();
+    let n = files.len();
+    let results: Vec<FileResult> = files
+        .par_iter()
+        .map(|(path, rel)| {
+            let r = match ingest::read_file(path, rel) {
+                Ok(raw) => normalise_file(&raw, cfg, &units),
+                Err(p) => FileResult {
+                    rel: rel.clone(),
+                    size: 0,
+                    fingerprint: 0,
+                    sheets: Vec::new(),
+                    read_error: Some(p),
+                },
+            };
+            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if show {
+                let width = 30;
+                let filled = k * width / n.max(1);
+                eprint!(
+                    "\r读取文件 [{}{}] {k}/{n}",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled)
+                );
+                if k == n {
+                    eprintln!();
+                }
+            }
+            r
+        })
+        .collect();
+    let files_read = results.len();
+
+    let validated = validate(results, cfg, &units);
+    problems.extend(validated.problems.iter().cloned());
+    let agg = aggregate(&validated.payments, &validated.budgets)?;
+    let indicators_complete = !validated
+        .rejected
+        .iter()
+        .any(|r| r.kind == Kind::Indicators);
+    let scores = score(&agg, &validated.indicators, cfg, indicators_complete);
+    problems.extend(scores.problems.iter().cloned());
+    let report = tables::build(
+        cfg,
+        &agg,
+        &scores,
+        &validated.indicators,
+        &validated.projects,
+    );
+    problems.extend(report.warnings.iter().map(|w| Problem::warning(w.clone())));
+
+    let checks = reconcile(cfg, &validated, &agg);
+    for c in checks.iter().filter(|c| !c.ok()) {
+        problems.push(Problem::error(format!(
+            "内部错误，请报告：核对未通过（{}：{}，{} 元 ≠ {} 元）",
+            c.category,
+            c.object,
+            yuan(c.left),
+            yuan(c.right)
+        )));
+    }
+    Ok(Outcome {
+        validated,
+        agg: Some(agg),
+        scores: Some(scores),
+        report: Some(report),
+        checks,
+        problems,
+        files_read,
+    })
+}
+
+/// The `核对` sheet: per file and in all, input = used + rejected; rows accounted for; and
+/// every figure by the aggregates against a plain loop over the detail rows.
+fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates) -> Vec<Check> {
+    let mut out = Vec::new();
+    let mut per_file: BTreeMap<&str, (Cents, Cents, Cents)> = BTreeMap::new();
+    for s in &v.sheets {
+        let e = per_file.entry(&s.file).or_default();
+        e.0 += s.data_sum;
+        e.1 += s.sum_used;
+        e.2 += s.sum_rejected;
+    }
+    let mut all = (0, 0, 0);
+    for (file, (input, used, rejected)) in &per_file {
+        all = (all.0 + input, all.1 + used, all.2 + rejected);
+        out.push(Check {
+            category: "金额平衡".into(),
+            object: file.to_string(),
+            left: *input,
+            right: used + rejected,
+            note: format!("输入金额 = 使用 {} + 拒绝 {}", yuan(*used), yuan(*rejected)),
+        });
+    }
+    out.push(Check {
+        category: "金额平衡".into(),
+        object: "全部文件".into(),
+        left: all.0,
+        right: all.1 + all.2,
+        note: format!("输入金额 = 使用 {} + 拒绝 {}", yuan(all.1), yuan(all.2)),
+    });
+    let rows_read: u32 = v
+        .sheets
+        .iter()
+        .filter(|s| s.kind.is_some())
+        .map(|s| s.rows_read)
+        .sum();
+    let rows_placed: u32 = v
+        .sheets
+        .iter()
+        .filter(|s| s.kind.is_some())
+        .map(|s| s.used + s.rejected + s.blank + s.notes + s.totals.len() as u32)
+        .sum();
+    out.push(Check {
+        category: "行数平衡".into(),
+        object: "全部已识别工作表".into(),
+        left: rows_read as Cents,
+        right: rows_placed as Cents,
+        note: "读取行数 = 使用 + 拒绝 + 空行 + 说明行 + 合计行（此行单位为行，非元）".into(),
+    });
+    let cls = &cfg.classification;
+    for f in FIGURES.iter().chain([&GOVFUND_BASIC, &GOVFUND_PROJECT]) {
+        out.push(Check {
+            category: "报表数字".into(),
+            object: format!("{} {}", f.id, f.label),
+            left: f.from_aggregates(cls, agg),
+            right: f.from_rows(cls, &v.payments, &v.budgets),
+            note: "左：分组汇总；右：逐行复核".into(),
+        });
+    }
+    out
+}

@@ -1,0 +1,506 @@
+//! The audit workbook `{year}年度核对底稿.xlsx` and the detail CSV `{year}年度支出明细.csv`
+//! (SPEC §8). Every figure of the report can be traced from here to its ledger rows.
+
+use crate::config::Config;
+use crate::diag::Problem;
+use crate::model::*;
+use crate::pipeline::{Check, Outcome};
+use crate::render::report::{new_workbook, write_table};
+use crate::render::style::Styles;
+use crate::tables::{Cell, HeaderCell, RowStyle, Table};
+use anyhow::Result;
+use rust_decimal::Decimal;
+use std::io::Write;
+
+/// Excel's row limit, less the title and header rows.
+const MAX_ROWS: usize = 1_048_576 - 4;
+
+fn table(sheet: &str, title: &str, names: &[&str]) -> Table {
+    Table {
+        sheet: sheet.into(),
+        title: title.into(),
+        in_wan: false,
+        header: names
+            .iter()
+            .enumerate()
+            .map(|(c, n)| HeaderCell {
+                row: 0,
+                col: c as u16,
+                rows: 1,
+                cols: 1,
+                text: n.to_string(),
+            })
+            .collect(),
+        header_rows: 1,
+        columns: names.len() as u16,
+        rows: Vec::new(),
+    }
+}
+
+fn yuan_cell(c: Cents) -> Cell {
+    Cell::Fixed(yuan(c), 2)
+}
+
+fn count(n: u32) -> Cell {
+    Cell::Number(Decimal::from(n))
+}
+
+fn ok_cell(ok: bool) -> Cell {
+    Cell::text(if ok { "一致" } else { "不一致" })
+}
+
+fn push_limited(t: &mut Table, style: RowStyle, cells: Vec<Cell>) {
+    if t.rows.len() < MAX_ROWS {
+        t.rows.push((style, cells));
+    } else if t.rows.len() == MAX_ROWS {
+        t.rows.push((
+            RowStyle::Highlight,
+            vec![Cell::text(
+                "超过工作表行数上限，其余行见明细 CSV 或错误输出",
+            )],
+        ));
+    }
+}
+
+/// The audit workbook as bytes.
+///
+/// # Errors
+/// Only an internal writer error.
+pub fn audit_bytes(cfg: &Config, o: &Outcome) -> Result<Vec<u8>> {
+    let year = cfg.report.year;
+    let tables = vec![
+        sources(o, year),
+        checks(&o.checks, year),
+        tails(o, year),
+        exceptions(o, year),
+        findings(cfg, o, year),
+        problems(&o.problems, year),
+        budget_detail(cfg, o, year),
+    ];
+    let mut wb = new_workbook(year, &format!("{year}年度核对底稿"))?;
+    let st = Styles::new();
+    for t in &tables {
+        write_table(wb.add_worksheet(), t, &st)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+fn sources(o: &Outcome, year: i32) -> Table {
+    let mut t = table(
+        "来源文件",
+        &format!("{year}年度来源文件清单"),
+        &[
+            "文件",
+            "工作表",
+            "类型",
+            "表头行",
+            "金额单位",
+            "读取行数",
+            "使用行数",
+            "拒绝行数",
+            "空行",
+            "说明行",
+            "合计行",
+            "行数平衡",
+            "使用金额（元）",
+            "拒绝金额（元）",
+            "合计行金额（元）",
+            "合计是否一致",
+        ],
+    );
+    let v = &o.validated;
+    for (file, _, readable) in &v.files {
+        if !readable {
+            let mut cells = vec![Cell::text(file), Cell::Empty, Cell::text("无法读取")];
+            cells.extend((0..13).map(|_| Cell::Empty));
+            t.rows.push((RowStyle::Highlight, cells));
+            continue;
+        }
+        for s in v.sheets.iter().filter(|s| &*s.file == file) {
+            let accounted = s.used + s.rejected + s.blank + s.notes + s.totals.len() as u32;
+            let total_value = s
+                .totals
+                .iter()
+                .find(|t| t.label == "合计" || t.label == "总计")
+                .and_then(|t| t.amount);
+            let style = if s.kind.is_none() || s.rejected > 0 || s.total_matched == Some(false) {
+                RowStyle::Highlight
+            } else {
+                RowStyle::Normal
+            };
+            let is_money =
+                matches!(s.kind, Some(k) if k != crate::stages::normalise::Kind::Indicators);
+            t.rows.push((
+                style,
+                vec![
+                    Cell::text(&*s.file),
+                    Cell::text(&*s.sheet),
+                    Cell::text(s.kind.map(|k| k.label()).unwrap_or(if s.rows_read == 0 {
+                        "空表"
+                    } else {
+                        "未识别"
+                    })),
+                    s.header_row.map(count).unwrap_or(Cell::Empty),
+                    Cell::text(s.amount_unit.map(|u| u.label()).unwrap_or("")),
+                    count(s.rows_read),
+                    count(s.used),
+                    count(s.rejected),
+                    count(s.blank),
+                    count(s.notes),
+                    count(s.totals.len() as u32),
+                    if s.kind.is_some() {
+                        ok_cell(accounted == s.rows_read)
+                    } else {
+                        Cell::text("未使用")
+                    },
+                    if is_money {
+                        yuan_cell(s.sum_used)
+                    } else {
+                        Cell::Empty
+                    },
+                    if is_money {
+                        yuan_cell(s.sum_rejected)
+                    } else {
+                        Cell::Empty
+                    },
+                    total_value.map(yuan_cell).unwrap_or(Cell::Empty),
+                    match s.total_matched {
+                        Some(ok) => ok_cell(ok),
+                        None if total_value.is_some() => Cell::text("未核对（有金额无法读取）"),
+                        None => Cell::text("无合计行"),
+                    },
+                ],
+            ));
+        }
+    }
+    t
+}
+
+fn checks(checks: &[Check], year: i32) -> Table {
+    let mut t = table(
+        "核对",
+        &format!("{year}年度金额平衡与报表数字复核"),
+        &[
+            "类别",
+            "对象",
+            "左（元）",
+            "右（元）",
+            "差额（元）",
+            "结果",
+            "说明",
+        ],
+    );
+    for c in checks {
+        t.rows.push((
+            if c.ok() {
+                RowStyle::Normal
+            } else {
+                RowStyle::Highlight
+            },
+            vec![
+                Cell::text(&c.category),
+                Cell::text(&c.object),
+                yuan_cell(c.left),
+                yuan_cell(c.right),
+                yuan_cell(c.left - c.right),
+                ok_cell(c.ok()),
+                Cell::text(&c.note),
+            ],
+        ));
+    }
+    t
+}
+
+fn tails(o: &Outcome, year: i32) -> Table {
+    let mut t = table(
+        "尾差",
+        &format!("{year}年度报表尾差（各行显示值之和与合计显示值不等）"),
+        &[
+            "表",
+            "列",
+            "各行显示值之和（万元）",
+            "合计显示值（万元）",
+            "差（万元）",
+        ],
+    );
+    for d in o.report.iter().flat_map(|r| &r.tail_diffs) {
+        t.rows.push((
+            RowStyle::Normal,
+            vec![
+                Cell::text(&d.sheet),
+                Cell::text(&d.column),
+                Cell::Fixed(d.rows_sum, 2),
+                Cell::Fixed(d.total, 2),
+                Cell::Fixed(d.rows_sum - d.total, 2),
+            ],
+        ));
+    }
+    if t.rows.is_empty() {
+        t.rows.push((
+            RowStyle::Normal,
+            vec![
+                Cell::text("无尾差"),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+            ],
+        ));
+    }
+    t
+}
+
+fn exceptions(o: &Outcome, year: i32) -> Table {
+    let mut t = table(
+        "异常",
+        &format!("{year}年度拒绝的数据行"),
+        &[
+            "文件",
+            "工作表",
+            "行",
+            "类型",
+            "原因",
+            "金额（元）",
+            "原始值",
+        ],
+    );
+    for r in &o.validated.rejected {
+        let raw = r
+            .raw
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("；");
+        push_limited(
+            &mut t,
+            RowStyle::Normal,
+            vec![
+                Cell::text(&*r.prov.file),
+                Cell::text(&*r.prov.sheet),
+                count(r.prov.row),
+                Cell::text(r.kind.label()),
+                Cell::text(r.reasons.join("；")),
+                r.amount.map(yuan_cell).unwrap_or(Cell::Empty),
+                Cell::Text(raw),
+            ],
+        );
+    }
+    t
+}
+
+fn findings(cfg: &Config, o: &Outcome, year: i32) -> Table {
+    let mut t = table(
+        "问题提示",
+        &format!("{year}年度存在的问题（供报告“存在的问题”一节参考）"),
+        &["类别", "单位", "内容"],
+    );
+    let Some(scores) = &o.scores else { return t };
+    for u in &scores.units {
+        if let Some(r) = u.rate
+            && r < Decimal::new(8, 1)
+        {
+            t.rows.push((
+                RowStyle::Normal,
+                vec![
+                    Cell::text("预算执行率低于80%"),
+                    Cell::text(&cfg.units[u.unit].name),
+                    Cell::Text(format!(
+                        "预算 {} 万元，实际支出 {} 万元，执行率 {}%",
+                        wan_display(u.budget),
+                        wan_display(u.actual),
+                        round(r * Decimal::ONE_HUNDRED, 2)
+                    )),
+                ],
+            ));
+        }
+    }
+    if let Some(report) = &o.report
+        && let Some(sg) = report.tables.iter().find(|t| t.sheet == "三公经费")
+    {
+        let classes = ["公车运行维护", "公车购置", "公务接待", "出国经费"];
+        for (_, row) in sg.rows.iter().filter(|(s, _)| *s == RowStyle::Normal) {
+            for (k, class) in classes.iter().enumerate() {
+                if let (Cell::Money(b), Cell::Money(a)) = (&row[1 + 2 * k], &row[2 + 2 * k])
+                    && a > b
+                {
+                    let unit = match &row[0] {
+                        Cell::Text(s) => s.clone(),
+                        _ => String::new(),
+                    };
+                    t.rows.push((
+                        RowStyle::Normal,
+                        vec![
+                            Cell::text("“三公”经费超预算"),
+                            Cell::Text(unit),
+                            Cell::Text(format!(
+                                "{class}预算 {} 万元，决算 {} 万元",
+                                wan_display(*b),
+                                wan_display(*a)
+                            )),
+                        ],
+                    ));
+                }
+            }
+        }
+    }
+    for (i, ind) in o.validated.indicators.iter().enumerate() {
+        if let Some(s) = scores.indicators.get(i)
+            && s.score < ind.points
+        {
+            t.rows.push((
+                RowStyle::Normal,
+                vec![
+                    Cell::text("指标未得满分"),
+                    Cell::text(&cfg.units[ind.unit].name),
+                    Cell::Text(format!(
+                        "{}（{}）：分值 {}，得分 {}；原因：{}",
+                        ind.name,
+                        ind.level1.label(),
+                        ind.points.normalize(),
+                        crate::stages::score::Scores::unit_display(s.score),
+                        ind.reason
+                    )),
+                ],
+            ));
+        }
+    }
+    for u in &cfg.units {
+        if let (Some(q), Some(a)) = (u.staff_quota, u.staff_actual)
+            && a > q
+        {
+            t.rows.push((
+                RowStyle::Normal,
+                vec![
+                    Cell::text("实有人数超编制"),
+                    Cell::text(&u.name),
+                    Cell::Text(format!("编制 {q} 人，实有 {a} 人，超编 {} 人", a - q)),
+                ],
+            ));
+        }
+    }
+    if t.rows.is_empty() {
+        t.rows.push((
+            RowStyle::Normal,
+            vec![Cell::text("未发现问题"), Cell::Empty, Cell::Empty],
+        ));
+    }
+    t
+}
+
+fn problems(ps: &[Problem], year: i32) -> Table {
+    let mut t = table(
+        "错误与警告",
+        &format!("{year}年度输入检查结果"),
+        &["级别", "位置", "内容"],
+    );
+    for p in ps {
+        push_limited(
+            &mut t,
+            if p.is_error() {
+                RowStyle::Highlight
+            } else {
+                RowStyle::Normal
+            },
+            vec![
+                Cell::text(if p.is_error() { "错误" } else { "警告" }),
+                Cell::Text(p.place()),
+                Cell::text(&p.message),
+            ],
+        );
+    }
+    if t.rows.is_empty() {
+        t.rows.push((
+            RowStyle::Normal,
+            vec![Cell::text("无"), Cell::Empty, Cell::Empty],
+        ));
+    }
+    t
+}
+
+fn budget_detail(cfg: &Config, o: &Outcome, year: i32) -> Table {
+    let mut t = table(
+        "预算明细",
+        &format!("{year}年度预算指标明细（已使用的行）"),
+        &[
+            "文件",
+            "工作表",
+            "行",
+            "单位",
+            "项目",
+            "支出类型",
+            "经济分类",
+            "资金性质",
+            "指标类型",
+            "文号",
+            "金额（元，调减为负）",
+        ],
+    );
+    let v = &o.validated;
+    for b in &v.budgets {
+        push_limited(
+            &mut t,
+            RowStyle::Normal,
+            vec![
+                Cell::text(&*b.prov.file),
+                Cell::text(&*b.prov.sheet),
+                count(b.prov.row),
+                Cell::text(&cfg.units[b.unit].name),
+                Cell::text(v.projects.display(b.unit, &b.project)),
+                Cell::text(b.kind.label()),
+                Cell::text(&b.econ),
+                Cell::text(b.fund.label()),
+                Cell::text(b.budget_kind.label()),
+                Cell::text(&b.doc_no),
+                yuan_cell(b.amount),
+            ],
+        );
+    }
+    t
+}
+
+/// Writes the detail CSV: UTF-8 with BOM, one line per used payment row, with provenance
+/// and every normalised field. No row limit.
+///
+/// # Errors
+/// The writer's error.
+pub fn write_detail_csv(cfg: &Config, o: &Outcome, w: &mut dyn Write) -> Result<()> {
+    w.write_all(b"\xEF\xBB\xBF")?;
+    let mut csv = csv::Writer::from_writer(w);
+    csv.write_record([
+        "文件",
+        "工作表",
+        "行",
+        "支付日期",
+        "月份",
+        "单位",
+        "项目",
+        "支出类型",
+        "经济分类",
+        "经济分类名称",
+        "资金性质",
+        "凭证号",
+        "摘要",
+        "金额（元）",
+    ])?;
+    let v = &o.validated;
+    for p in &v.payments {
+        csv.write_record([
+            &*p.prov.file,
+            &*p.prov.sheet,
+            &p.prov.row.to_string(),
+            &p.date.to_string(),
+            &p.date.month.to_string(),
+            &cfg.units[p.unit].name,
+            v.projects.display(p.unit, &p.project),
+            p.kind.label(),
+            &p.econ,
+            crate::econ::name_for_code(&p.econ).unwrap_or(""),
+            p.fund.label(),
+            &p.voucher,
+            &p.memo,
+            &yuan(p.amount).to_string(),
+        ])?;
+    }
+    csv.flush()?;
+    Ok(())
+}

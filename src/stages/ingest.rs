@@ -1,0 +1,284 @@
+//! Stage 1 — ingest: files → raw sheets with positions (SPEC §2, §3.1).
+//!
+//! Input: the input folder. Output: for each file (sorted by path), its bytes' fingerprint and
+//! its sheets as calamine ranges of raw cells, with merged regions. A CSV file becomes one
+//! sheet of text cells, decoded from UTF-8 (with or without BOM) or GB18030/GBK.
+//! This is the only module that touches calamine or the csv reader.
+
+use crate::diag::Problem;
+use calamine::{Data, Dimensions, Range, Reader};
+use std::hash::{Hash, Hasher};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// One sheet as read: cells at their absolute positions (row 0 = Excel row 1).
+#[derive(Debug)]
+pub struct RawSheet {
+    pub name: String,
+    pub range: Range<Data>,
+    pub merges: Vec<Dimensions>,
+}
+
+impl RawSheet {
+    /// The cell at absolute (row, col), 0-based; `Data::Empty` outside the used range.
+    pub fn cell(&self, row: u32, col: u32) -> &Data {
+        static EMPTY: Data = Data::Empty;
+        self.range.get_value((row, col)).unwrap_or(&EMPTY)
+    }
+    /// One past the last used row (absolute).
+    pub fn end_row(&self) -> u32 {
+        self.range.end().map(|e| e.0 + 1).unwrap_or(0)
+    }
+    /// One past the last used column (absolute).
+    pub fn end_col(&self) -> u32 {
+        self.range.end().map(|e| e.1 + 1).unwrap_or(0)
+    }
+}
+
+/// One input file as read.
+#[derive(Debug)]
+pub struct RawFile {
+    /// Path relative to the input folder, with `/` separators: the name used in messages.
+    pub rel: String,
+    pub size: u64,
+    pub fingerprint: u64,
+    pub sheets: Vec<RawSheet>,
+}
+
+/// The spreadsheet and CSV extensions we read.
+pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "csv"];
+
+/// Files to read: (path, path relative to the input folder).
+pub type FileList = Vec<(PathBuf, String)>;
+
+/// Lists the files to read under `dir`, recursively, sorted by relative path. Skips hidden
+/// files and folders, Excel lock files (`~$*`) and the config file. A file of any other type
+/// is reported as an error (and not read).
+pub fn list_files(dir: &Path, config: &Path) -> std::io::Result<(FileList, Vec<Problem>)> {
+    let config = config.canonicalize().ok();
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            let ft = entry.file_type()?;
+            if ft.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if config.is_some() && path.canonicalize().ok() == config {
+                continue;
+            }
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect::<Vec<_>>()
+                .join("/");
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            if EXTENSIONS.contains(&ext.as_str()) {
+                out.push((path, rel));
+            } else if name == "jixiao.toml" {
+                // A config of a sub-folder is not a ledger either.
+            } else {
+                problems.push(
+                    Problem::error(format!(
+                        "不支持的文件类型“{}”：只能读取 xlsx、xlsm、xls、ods、csv 文件（请移出输入文件夹）",
+                        if ext.is_empty() { "无扩展名".to_string() } else { ext }
+                    ))
+                    .file(&rel),
+                );
+            }
+        }
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    problems.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok((out, problems))
+}
+
+/// Reads one file completely.
+///
+/// # Errors
+/// A problem naming the file when it cannot be opened or is not a readable spreadsheet
+/// (corrupt, encrypted, or another format behind a spreadsheet extension).
+pub fn read_file(path: &Path, rel: &str) -> Result<RawFile, Problem> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Problem::error(format!("无法打开文件：{e}")).file(rel))?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    let fingerprint = h.finish();
+    let size = bytes.len() as u64;
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let sheets = if ext == "csv" {
+        vec![read_csv(&bytes, path, rel)?]
+    } else {
+        read_workbook(bytes, &ext).map_err(|e| {
+            Problem::error(format!(
+                "无法读取电子表格：文件已损坏、已加密或不是真正的 {} 文件（{e}）",
+                ext
+            ))
+            .file(rel)
+        })?
+    };
+    Ok(RawFile {
+        rel: rel.to_string(),
+        size,
+        fingerprint,
+        sheets,
+    })
+}
+
+fn read_workbook(bytes: Vec<u8>, ext: &str) -> Result<Vec<RawSheet>, String> {
+    let cursor = Cursor::new(bytes);
+    let mut sheets = Vec::new();
+    match ext {
+        "xlsx" | "xlsm" => {
+            let mut wb = calamine::Xlsx::new(cursor).map_err(|e| e.to_string())?;
+            for name in wb.sheet_names() {
+                let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
+                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                sheets.push(RawSheet {
+                    name,
+                    range,
+                    merges,
+                });
+            }
+        }
+        "xls" => {
+            let mut wb = calamine::Xls::new(cursor).map_err(|e| e.to_string())?;
+            for name in wb.sheet_names() {
+                let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
+                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                sheets.push(RawSheet {
+                    name,
+                    range,
+                    merges,
+                });
+            }
+        }
+        _ => {
+            let mut wb = calamine::Ods::new(cursor).map_err(|e| e.to_string())?;
+            for name in wb.sheet_names() {
+                let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
+                sheets.push(RawSheet {
+                    name,
+                    range,
+                    merges: Vec::new(),
+                });
+            }
+        }
+    }
+    Ok(sheets)
+}
+
+/// Decodes CSV bytes: UTF-8 (a BOM is dropped) when valid, else GB18030 (a superset of GBK).
+pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(body) {
+        return Ok(s.to_string());
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
+    if had_errors {
+        return Err("既不是 UTF-8 也不是 GBK/GB18030 编码".to_string());
+    }
+    Ok(text.into_owned())
+}
+
+fn read_csv(bytes: &[u8], path: &Path, rel: &str) -> Result<RawSheet, Problem> {
+    let text = decode_text(bytes)
+        .map_err(|e| Problem::error(format!("无法读取 CSV 文件：{e}")).file(rel))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut cells: Vec<((u32, u32), Data)> = Vec::new();
+    let (mut h, mut w) = (0u32, 0u32);
+    let (mut line, mut last_byte) = (0usize, 0usize);
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| {
+            Problem::error(format!("CSV 格式错误：{e}"))
+                .file(rel)
+                .row(i as u32 + 1)
+        })?;
+        // The reader skips blank lines: the record's row is the line its first byte is on.
+        let i = match rec.position() {
+            Some(p) => {
+                let mut byte = (p.byte() as usize).min(text.len());
+                // The position is where parsing resumed: skip the blank lines it passed.
+                while byte < text.len() && matches!(text.as_bytes()[byte], b'\r' | b'\n') {
+                    byte += 1;
+                }
+                line += text.as_bytes()[last_byte..byte]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                last_byte = byte;
+                line
+            }
+            None => i,
+        };
+        for (j, field) in rec.iter().enumerate() {
+            if !field.trim().is_empty() {
+                cells.push(((i as u32, j as u32), Data::String(field.to_string())));
+                w = w.max(j as u32 + 1);
+            }
+        }
+        h = i as u32 + 1;
+    }
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let range = if h == 0 || w == 0 {
+        Range::empty()
+    } else {
+        let mut r = Range::new((0, 0), (h - 1, w - 1));
+        for (pos, v) in cells {
+            r.set_value(pos, v);
+        }
+        r
+    };
+    Ok(RawSheet {
+        name,
+        range,
+        merges: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_bom_and_gbk() {
+        assert_eq!(decode_text("\u{feff}单位".as_bytes()).unwrap(), "单位");
+        let (gbk, _, _) = encoding_rs::GBK.encode("预算单位,金额");
+        assert_eq!(decode_text(&gbk).unwrap(), "预算单位,金额");
+    }
+
+    #[test]
+    fn csv_rows_keep_their_excel_row_numbers() {
+        let s = read_csv(
+            "标题\n\n单位,金额\n本级,\"1,234.00\"\n".as_bytes(),
+            Path::new("a.csv"),
+            "a.csv",
+        )
+        .unwrap();
+        assert_eq!(s.end_row(), 4);
+        assert_eq!(s.cell(3, 1), &Data::String("1,234.00".into()));
+        assert_eq!(s.cell(1, 0), &Data::Empty);
+    }
+}

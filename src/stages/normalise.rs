@@ -1,0 +1,1638 @@
+//! Stage 2 — normalise: raw sheets → typed rows (SPEC §2.1–§2.4, §3.2).
+//!
+//! Input: a [`RawSheet`] (cells at absolute positions). Output: a [`SheetResult`] — the
+//! sheet's kind, header row and amount unit; its data rows parsed into [`Payment`],
+//! [`Budget`] or [`Indicator`] values with provenance; rows that could not be parsed, as
+//! [`Rejected`] with their reasons; and the skipped rows (blank, notes, totals).
+//!
+//! This stage only renames and parses: it never groups. Rules that need more than one row
+//! (totals, duplicates, the report year) are in `validate`.
+
+use crate::config::Config;
+use crate::diag::Problem;
+use crate::model::*;
+use crate::stages::ingest::{RawFile, RawSheet};
+use calamine::Data;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+use unicode_normalization::UnicodeNormalization;
+
+// ---------------------------------------------------------------------------------------
+// Text
+
+/// NFKC, then every whitespace character removed: the form in which names are compared.
+pub fn norm(s: &str) -> String {
+    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The text of a cell as typed (numbers in their shortest form).
+pub fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => match serial_to_date(dt.as_f64()) {
+            Some(d) => d.to_string(),
+            None => dt.as_f64().to_string(),
+        },
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+fn is_blank(d: &Data) -> bool {
+    match d {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Sheet kinds and their columns (SPEC §2.2)
+
+/// The three kinds of sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Payment,
+    Budget,
+    Indicators,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Payment => "支出明细",
+            Kind::Budget => "预算指标",
+            Kind::Indicators => "绩效指标",
+        }
+    }
+}
+
+/// A logical column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Date,
+    Unit,
+    UnitCode,
+    Project,
+    SpendKind,
+    Econ,
+    Fund,
+    Voucher,
+    Memo,
+    Amount,
+    BudgetKind,
+    DocNo,
+    Level1,
+    Level2,
+    Name,
+    Points,
+    Direction,
+    Target,
+    Actual,
+    Grade,
+    Score,
+    Reason,
+}
+
+const DATE: &[&str] = &["支付日期", "日期", "记账日期", "凭证日期", "付款日期"];
+const UNIT: &[&str] = &["单位名称", "预算单位", "预算单位名称", "单位"];
+const UNIT_CODE: &[&str] = &["单位编码", "预算单位编码"];
+const PROJECT: &[&str] = &["项目名称", "项目", "支出项目"];
+const SPEND_KIND: &[&str] = &["支出类型", "预算类型", "支出类别"];
+const ECON: &[&str] = &[
+    "经济分类",
+    "部门经济分类",
+    "经济科目",
+    "部门经济分类科目",
+    "支出经济分类",
+];
+const FUND: &[&str] = &["资金性质", "资金来源", "资金类型"];
+const VOUCHER: &[&str] = &["支付凭证号", "凭证号", "支付申请号", "流水号"];
+const MEMO: &[&str] = &["摘要", "用途"];
+const PAY_AMOUNT: &[&str] = &["支付金额", "支出金额", "金额", "发生额", "实际支出"];
+const BUDGET_KIND: &[&str] = &["指标类型", "调整类型", "预算调整类型"];
+const DOC_NO: &[&str] = &["指标文号", "文号"];
+const BUDGET_AMOUNT: &[&str] = &["指标金额", "预算金额", "金额"];
+const LEVEL1: &[&str] = &["一级指标"];
+const LEVEL2: &[&str] = &["二级指标"];
+const NAME: &[&str] = &["三级指标", "指标名称"];
+const POINTS: &[&str] = &["分值", "权重"];
+const DIRECTION: &[&str] = &["指标方向", "指标性质", "方向"];
+const TARGET: &[&str] = &["年度指标值", "目标值", "指标值"];
+const ACTUAL: &[&str] = &["实际完成值", "完成值", "实际值"];
+const GRADE: &[&str] = &["完成等级", "等级"];
+const SCORE: &[&str] = &["得分", "自评得分"];
+const REASON: &[&str] = &["偏差原因", "扣分原因", "偏差原因分析"];
+
+/// The fields of a kind, with their synonyms (in priority order) and whether required.
+pub fn fields(kind: Kind) -> Vec<(Field, &'static [&'static str], bool)> {
+    use Field::*;
+    match kind {
+        Kind::Payment => vec![
+            (Date, DATE, true),
+            (Unit, UNIT, true),
+            (UnitCode, UNIT_CODE, false),
+            (Project, PROJECT, false),
+            (SpendKind, SPEND_KIND, false),
+            (Econ, ECON, true),
+            (Fund, FUND, false),
+            (Voucher, VOUCHER, false),
+            (Memo, MEMO, false),
+            (Amount, PAY_AMOUNT, true),
+        ],
+        Kind::Budget => vec![
+            (Unit, UNIT, true),
+            (UnitCode, UNIT_CODE, false),
+            (Project, PROJECT, false),
+            (SpendKind, SPEND_KIND, false),
+            (Econ, ECON, true),
+            (Fund, FUND, false),
+            (BudgetKind, BUDGET_KIND, true),
+            (DocNo, DOC_NO, false),
+            (Date, DATE, false),
+            (Amount, BUDGET_AMOUNT, true),
+        ],
+        Kind::Indicators => vec![
+            (Unit, UNIT, true),
+            (Level1, LEVEL1, true),
+            (Level2, LEVEL2, false),
+            (Name, NAME, true),
+            (Points, POINTS, true),
+            (Direction, DIRECTION, true),
+            (Target, TARGET, false),
+            (Actual, ACTUAL, false),
+            (Grade, GRADE, false),
+            (Score, SCORE, false),
+            (Reason, REASON, false),
+        ],
+    }
+}
+
+fn all_synonyms() -> impl Iterator<Item = &'static str> {
+    [
+        DATE,
+        UNIT,
+        UNIT_CODE,
+        PROJECT,
+        SPEND_KIND,
+        ECON,
+        FUND,
+        VOUCHER,
+        MEMO,
+        PAY_AMOUNT,
+        BUDGET_KIND,
+        DOC_NO,
+        BUDGET_AMOUNT,
+        LEVEL1,
+        LEVEL2,
+        NAME,
+        POINTS,
+        DIRECTION,
+        TARGET,
+        ACTUAL,
+        GRADE,
+        SCORE,
+        REASON,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+}
+
+fn is_column_name(name: &str) -> bool {
+    !name.is_empty() && all_synonyms().any(|s| s == name)
+}
+
+/// A header cell normalised: NFKC, no whitespace, and a trailing `(元)`/`(万元)` removed and
+/// returned as the column's amount unit.
+pub fn header_name(raw: &str) -> (String, Option<AmountUnit>) {
+    let n = norm(raw);
+    for (suffix, unit) in [("(元)", AmountUnit::Yuan), ("(万元)", AmountUnit::Wan)] {
+        if let Some(stem) = n.strip_suffix(suffix) {
+            return (stem.to_string(), Some(unit));
+        }
+    }
+    (n, None)
+}
+
+/// 元 or 万元.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountUnit {
+    Yuan,
+    Wan,
+}
+
+impl AmountUnit {
+    pub fn label(self) -> &'static str {
+        match self {
+            AmountUnit::Yuan => "元",
+            AmountUnit::Wan => "万元",
+        }
+    }
+    fn factor(self) -> Decimal {
+        match self {
+            AmountUnit::Yuan => Decimal::ONE,
+            AmountUnit::Wan => Decimal::from(10_000),
+        }
+    }
+}
+
+/// `单位：元` / `单位：万元` in a title cell (any colon, any spacing).
+pub fn title_unit(raw: &str) -> Option<AmountUnit> {
+    let n = norm(raw);
+    n.match_indices("单位:").find_map(|(idx, m)| {
+        let rest = &n[idx + m.len()..];
+        if rest.starts_with("万元") {
+            Some(AmountUnit::Wan)
+        } else if rest.starts_with('元') {
+            Some(AmountUnit::Yuan)
+        } else {
+            None
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Values (SPEC §2.3)
+
+/// Parses an amount to cents. Returns the cents and, when the value had to be rounded to the
+/// cent, a warning.
+///
+/// # Errors
+/// The reason, quoting the value, when it is empty or not a number.
+pub fn parse_money(d: &Data, unit: AmountUnit) -> Result<(Cents, Option<String>), String> {
+    let value = match d {
+        Data::Empty => return Err("金额为空".into()),
+        Data::Int(i) => Decimal::from(*i),
+        Data::Float(f) => {
+            if !f.is_finite() {
+                return Err(format!("金额“{f}”不是数字"));
+            }
+            Decimal::from_str(&f.to_string())
+                .or_else(|_| Decimal::from_scientific(&format!("{f:e}")))
+                .map_err(|_| format!("金额“{f}”超出范围"))?
+        }
+        Data::String(s) => {
+            if s.trim().is_empty() {
+                return Err("金额为空".into());
+            }
+            parse_money_text(s).ok_or_else(|| format!("金额“{}”不是数字", s.trim()))?
+        }
+        other => return Err(format!("金额“{}”不是数字", cell_text(other))),
+    };
+    let cents = value
+        .checked_mul(unit.factor())
+        .and_then(|v| v.checked_mul(Decimal::ONE_HUNDRED))
+        .ok_or_else(|| format!("金额“{}”超出范围", cell_text(d)))?;
+    let rounded = round(cents, 0);
+    let c: i64 = rounded
+        .try_into()
+        .map_err(|_| format!("金额“{}”超出范围", cell_text(d)))?;
+    if c.unsigned_abs() > 1_000_000_000_000_000 {
+        return Err(format!("金额“{}”超出范围", cell_text(d)));
+    }
+    // More than 0.000001 元 away from a cent value.
+    let warn = if (cents - rounded).abs() > Decimal::new(1, 4) {
+        Some(format!(
+            "金额“{}”不是整分，已按四舍五入取为 {} 元",
+            cell_text(d),
+            yuan(c)
+        ))
+    } else {
+        None
+    };
+    Ok((c, warn))
+}
+
+fn parse_money_text(s: &str) -> Option<Decimal> {
+    let mut t: String = norm(s).replace('￥', "¥");
+    let mut negative = false;
+    if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
+        negative = true;
+        t = t[1..t.len() - 1].to_string();
+    }
+    if let Some(rest) = t.strip_prefix('-').or_else(|| t.strip_prefix('−')) {
+        negative = !negative;
+        t = rest.to_string();
+    }
+    if let Some(rest) = t.strip_prefix('¥') {
+        t = rest.to_string();
+    }
+    if let Some(rest) = t.strip_prefix('-') {
+        negative = !negative;
+        t = rest.to_string();
+    }
+    if t.is_empty() {
+        return None;
+    }
+    // Thousands separators: only between digits.
+    let b = t.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b','
+            && (i == 0
+                || i + 1 == b.len()
+                || !b[i - 1].is_ascii_digit()
+                || !b[i + 1].is_ascii_digit())
+        {
+            return None;
+        }
+    }
+    let t = t.replace(',', "");
+    if !t.chars().all(|c| c.is_ascii_digit() || c == '.') || t.matches('.').count() > 1 || t == "."
+    {
+        return None;
+    }
+    let v = Decimal::from_str(&t).ok()?;
+    Some(if negative { -v } else { v })
+}
+
+/// Excel serial day number → date (1900 date system; serials from 1900-03-01 on).
+pub fn serial_to_date(serial: f64) -> Option<Date> {
+    if !(61.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64 - 25_569; // days since 1970-01-01
+    Some(civil_from_days(days))
+}
+
+/// Days since 1970-01-01 → civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> Date {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    Date {
+        year: (if m <= 2 { y + 1 } else { y }) as i32,
+        month: m,
+        day: d,
+    }
+}
+
+fn valid_date(year: i32, month: u32, day: u32) -> Option<Date> {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let dim = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1900..=2200).contains(&year) && (1..=dim).contains(&day)).then_some(Date { year, month, day })
+}
+
+/// Parses a date cell: an Excel date, or text `2023-01-05`, `2023/1/5`, `2023.1.5`,
+/// `2023年1月5日`, `20230105` (a time part after a space is ignored).
+///
+/// # Errors
+/// The reason, quoting the value.
+pub fn parse_date(d: &Data) -> Result<Date, String> {
+    let bad = || format!("日期“{}”无法识别", cell_text(d));
+    match d {
+        Data::Empty => Err("日期为空".into()),
+        Data::DateTime(dt) => serial_to_date(dt.as_f64()).ok_or_else(bad),
+        Data::Int(i) => parse_date_text(&i.to_string()).ok_or_else(bad),
+        Data::Float(f) if f.fract() == 0.0 && *f >= 19_000_000.0 => {
+            parse_date_text(&format!("{f:.0}")).ok_or_else(bad)
+        }
+        Data::Float(f) => serial_to_date(*f).ok_or_else(bad),
+        Data::String(s) | Data::DateTimeIso(s) => parse_date_text(s).ok_or_else(bad),
+        _ => Err(bad()),
+    }
+}
+
+fn parse_date_text(s: &str) -> Option<Date> {
+    let t: String = s.nfkc().collect::<String>();
+    let t = t.trim();
+    let t = t.split([' ', 'T']).next().unwrap_or("");
+    if t.len() == 8 && t.chars().all(|c| c.is_ascii_digit()) {
+        return valid_date(
+            t[0..4].parse().ok()?,
+            t[4..6].parse().ok()?,
+            t[6..8].parse().ok()?,
+        );
+    }
+    let t = t.strip_suffix('日').unwrap_or(t);
+    let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    if parts[0].len() != 4 {
+        return None;
+    }
+    valid_date(
+        parts[0].parse().ok()?,
+        parts[1].parse().ok()?,
+        parts[2].parse().ok()?,
+    )
+}
+
+/// Parses an economic class: a leading 3-to-5 digit code, or a name from the built-in table.
+///
+/// # Errors
+/// The reason, quoting the value.
+pub fn parse_econ(d: &Data) -> Result<String, String> {
+    let text = match d {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+        other => cell_text(other),
+    };
+    if text.is_empty() {
+        return Err("经济分类为空".into());
+    }
+    let n = norm(&text);
+    let digits: String = n.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if (3..=5).contains(&digits.len()) {
+        return Ok(digits);
+    }
+    if digits.is_empty() {
+        let name = n.trim_start_matches(['-', '_', ':', '.', '、']);
+        if let Some(code) = crate::econ::code_for_name(name) {
+            return Ok(code.to_string());
+        }
+    }
+    Err(format!(
+        "经济分类“{text}”无法识别：应以3至5位科目编码开头（如“30217 公务接待费”），或为标准科目名称"
+    ))
+}
+
+/// Parses 资金性质.
+pub fn parse_fund(text: &str) -> Result<Fund, String> {
+    let n = norm(text);
+    match n.as_str() {
+        "一般公共预算"
+        | "一般公共预算资金"
+        | "一般公共预算拨款"
+        | "财政拨款"
+        | "财政拨款收入"
+        | "公共财政预算" => Ok(Fund::General),
+        "政府性基金" | "政府性基金预算" => Ok(Fund::GovFund),
+        "其他资金" | "单位资金" | "自有资金" | "事业收入" | "其他收入" | "上级补助收入" => {
+            Ok(Fund::Other)
+        }
+        "" => Err("资金性质为空".into()),
+        _ => Err(format!(
+            "资金性质“{}”无法识别：应为一般公共预算、政府性基金或其他资金等",
+            text.trim()
+        )),
+    }
+}
+
+/// Parses 支出类型; `None` for an empty cell (the caller falls back on the project).
+pub fn parse_spend_kind(text: &str) -> Result<Option<SpendKind>, String> {
+    match norm(text).as_str() {
+        "" => Ok(None),
+        "基本支出" | "人员经费" | "公用经费" | "人员类" | "运转类" => {
+            Ok(Some(SpendKind::Basic))
+        }
+        "项目支出" | "特定目标类" => Ok(Some(SpendKind::Project)),
+        _ => Err(format!(
+            "支出类型“{}”无法识别：应为基本支出或项目支出",
+            text.trim()
+        )),
+    }
+}
+
+/// The spend kind of a row without one: no project, or project `基本支出` → basic.
+pub fn kind_from_project(project_key: &str) -> SpendKind {
+    if project_key.is_empty() || project_key == "基本支出" {
+        SpendKind::Basic
+    } else {
+        SpendKind::Project
+    }
+}
+
+/// Parses 指标类型.
+pub fn parse_budget_kind(text: &str) -> Result<BudgetKind, String> {
+    match norm(text).as_str() {
+        "年初预算" | "年初" => Ok(BudgetKind::Initial),
+        "追加" | "调增" => Ok(BudgetKind::Increase),
+        "调减" => Ok(BudgetKind::Decrease),
+        "上年结转" | "结转" => Ok(BudgetKind::Carryover),
+        "" => Err("指标类型为空".into()),
+        _ => Err(format!(
+            "指标类型“{}”无法识别：应为年初预算、追加、调减或上年结转",
+            text.trim()
+        )),
+    }
+}
+
+/// Parses an indicator number: comparison signs stripped, the leading number read, a
+/// trailing `%` divides by 100, trailing units ignored.
+pub fn parse_indicator_number(text: &str) -> Option<Decimal> {
+    let t: String = norm(text)
+        .chars()
+        .filter(|c| !matches!(c, '≥' | '≤' | '>' | '<' | '=' | '＞' | '＜' | '＝'))
+        .collect();
+    let mut num = String::new();
+    let mut chars = t.chars().peekable();
+    if let Some('-') = chars.peek() {
+        num.push('-');
+        chars.next();
+    }
+    let mut rest = String::new();
+    for c in chars.by_ref() {
+        if c.is_ascii_digit() || c == '.' || c == ',' {
+            num.push(c);
+        } else {
+            rest.push(c);
+            break;
+        }
+    }
+    rest.extend(chars);
+    let num = num.replace(',', "");
+    let v = Decimal::from_str(&num).ok()?;
+    Some(if rest.starts_with('%') {
+        v / Decimal::ONE_HUNDRED
+    } else {
+        v
+    })
+}
+
+/// Parses 指标方向.
+pub fn parse_direction(text: &str) -> Result<Direction, String> {
+    match norm(text).as_str() {
+        "正向" | "≥" | ">=" | "正向指标" => Ok(Direction::Positive),
+        "反向" | "≤" | "<=" | "反向指标" => Ok(Direction::Negative),
+        "等于" | "=" => Ok(Direction::Equal),
+        "定性" | "定性指标" => Ok(Direction::Qualitative),
+        "" => Err("指标方向为空".into()),
+        _ => Err(format!(
+            "指标方向“{}”无法识别：应为正向、反向、等于或定性",
+            text.trim()
+        )),
+    }
+}
+
+fn parse_level1(text: &str) -> Result<Level1, String> {
+    match norm(text).as_str() {
+        "产出指标" => Ok(Level1::Output),
+        "效益指标" => Ok(Level1::Benefit),
+        "满意度指标" => Ok(Level1::Satisfaction),
+        "" => Err("一级指标为空".into()),
+        _ => Err(format!(
+            "一级指标“{}”无法识别：应为产出指标、效益指标或满意度指标",
+            text.trim()
+        )),
+    }
+}
+
+fn parse_grade(text: &str) -> Result<Option<Grade>, String> {
+    match norm(text).as_str() {
+        "" => Ok(None),
+        "达成" => Ok(Some(Grade::Achieved)),
+        "部分达成" => Ok(Some(Grade::Partial)),
+        "未达成" => Ok(Some(Grade::NotAchieved)),
+        _ => Err(format!(
+            "完成等级“{}”无法识别：应为达成、部分达成或未达成",
+            text.trim()
+        )),
+    }
+}
+
+fn parse_plain_number(d: &Data) -> Option<Decimal> {
+    match d {
+        Data::Int(i) => Some(Decimal::from(*i)),
+        Data::Float(f) => Decimal::from_str(&f.to_string()).ok(),
+        Data::String(s) => Decimal::from_str(&norm(s)).ok(),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Units (SPEC §2.4)
+
+/// Splits a leading numeric code off a unit name: `501001-本级`, `501001 本级`,
+/// `[501001]本级`. Returns (code, the normalised rest).
+pub fn split_code(raw: &str) -> (Option<String>, String) {
+    let n = norm(raw);
+    for (open, close) in [('[', ']'), ('(', ')'), ('【', '】')] {
+        if let Some(rest) = n.strip_prefix(open)
+            && let Some(end) = rest.find(close)
+        {
+            let code = &rest[..end];
+            let tail = &rest[end + close.len_utf8()..];
+            if code.len() >= 3 && code.chars().all(|c| c.is_ascii_digit()) && !tail.is_empty() {
+                return (Some(code.to_string()), tail.to_string());
+            }
+        }
+    }
+    let digits: String = n.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.len() >= 3 {
+        let tail = n[digits.len()..].trim_start_matches(['-', '_', ':', '.', '、', '|', '/']);
+        if !tail.is_empty() {
+            return (Some(digits), tail.to_string());
+        }
+    }
+    (None, n)
+}
+
+/// The key a unit name is compared by: normalised, without a code prefix.
+pub fn unit_key(raw: &str) -> String {
+    split_code(raw).1
+}
+
+/// The key a project name is grouped by.
+pub fn project_key(raw: &str) -> String {
+    norm(raw)
+}
+
+/// Matches raw unit names against the configured units.
+#[derive(Debug, Clone)]
+pub struct UnitMatcher {
+    by_code: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+    by_alias: HashMap<String, usize>,
+    names: Vec<(String, usize)>,
+}
+
+/// Why a unit could not be matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitError {
+    Unknown,
+    Conflict(usize, usize),
+}
+
+impl UnitMatcher {
+    pub fn new(cfg: &Config) -> UnitMatcher {
+        let mut m = UnitMatcher {
+            by_code: HashMap::new(),
+            by_name: HashMap::new(),
+            by_alias: HashMap::new(),
+            names: Vec::new(),
+        };
+        for (i, u) in cfg.units.iter().enumerate() {
+            if let Some(c) = &u.code {
+                m.by_code.insert(norm(c), i);
+            }
+            m.by_name.insert(unit_key(&u.name), i);
+            m.names.push((unit_key(&u.name), i));
+            for a in &u.aliases {
+                m.by_alias.insert(unit_key(a), i);
+                m.names.push((unit_key(a), i));
+            }
+        }
+        m
+    }
+
+    /// The unit of a row: by code (from the code column or the name's prefix), by name, by
+    /// alias.
+    pub fn find(&self, raw_name: &str, code_cell: &str) -> Result<usize, UnitError> {
+        let (prefix, key) = split_code(raw_name);
+        let code = Some(norm(code_cell)).filter(|c| !c.is_empty()).or(prefix);
+        let by_code = code.and_then(|c| self.by_code.get(&c).copied());
+        let by_name = self
+            .by_name
+            .get(&key)
+            .or_else(|| self.by_alias.get(&key))
+            .copied();
+        match (by_code, by_name) {
+            (Some(a), Some(b)) if a != b => Err(UnitError::Conflict(a, b)),
+            (Some(a), _) => Ok(a),
+            (None, Some(b)) => Ok(b),
+            (None, None) => Err(UnitError::Unknown),
+        }
+    }
+
+    /// The configured unit whose name or alias is closest to `raw` (edit distance).
+    pub fn closest(&self, raw: &str) -> Option<usize> {
+        let key: Vec<char> = unit_key(raw).chars().collect();
+        self.names
+            .iter()
+            .map(|(n, i)| (edit_distance(&key, &n.chars().collect::<Vec<_>>()), *i))
+            .min()
+            .map(|(_, i)| i)
+    }
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let v = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+            cur.push(v);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+// ---------------------------------------------------------------------------------------
+// Sheets
+
+/// A data row that could not be used, with every reason.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub prov: Prov,
+    pub kind: Kind,
+    pub reasons: Vec<String>,
+    /// The raw values of the mapped columns: (column name, text).
+    pub raw: Vec<(String, String)>,
+    /// The amount as parsed, when it could be (counted in the sheet's sums).
+    pub amount: Option<Cents>,
+    /// The raw unit name when the only trouble is an unknown unit (summarised in validate).
+    pub unknown_unit: Option<String>,
+}
+
+/// A total row (合计/总计/小计/本页合计).
+#[derive(Debug, Clone)]
+pub struct TotalRow {
+    pub row: u32,
+    pub label: String,
+    pub amount: Option<Cents>,
+}
+
+/// Everything normalise learnt from one sheet.
+#[derive(Debug, Clone)]
+pub struct SheetResult {
+    pub file: Arc<str>,
+    pub sheet: Arc<str>,
+    pub kind: Option<Kind>,
+    /// Excel row of the (last) header row.
+    pub header_row: Option<u32>,
+    pub amount_unit: Option<AmountUnit>,
+    /// Rows below the header (or all rows, for an unrecognised sheet).
+    pub rows_read: u32,
+    pub blank: u32,
+    pub notes: Vec<(u32, String)>,
+    pub totals: Vec<TotalRow>,
+    /// Sum of every data row's parsed amount, rejected rows included.
+    pub data_sum: Cents,
+    /// Some amount of the sheet could not be read (the 合计 check is skipped).
+    pub amount_unreadable: bool,
+    pub payments: Vec<Payment>,
+    pub budgets: Vec<Budget>,
+    pub indicators: Vec<Indicator>,
+    pub rejected: Vec<Rejected>,
+    /// Project keys with their names as first typed, in order of first appearance.
+    pub projects: Vec<(String, String)>,
+    pub problems: Vec<Problem>,
+}
+
+/// Everything normalise learnt from one file.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub rel: String,
+    pub size: u64,
+    pub fingerprint: u64,
+    pub sheets: Vec<SheetResult>,
+    /// The file could not be read at all.
+    pub read_error: Option<Problem>,
+}
+
+/// Normalises every sheet of a file.
+pub fn normalise_file(raw: &RawFile, cfg: &Config, units: &UnitMatcher) -> FileResult {
+    let file: Arc<str> = Arc::from(raw.rel.as_str());
+    FileResult {
+        rel: raw.rel.clone(),
+        size: raw.size,
+        fingerprint: raw.fingerprint,
+        sheets: raw
+            .sheets
+            .iter()
+            .map(|s| normalise_sheet(&file, s, cfg, units))
+            .collect(),
+        read_error: None,
+    }
+}
+
+struct Header {
+    /// Excel-0-based row of the last header row.
+    last_row: u32,
+    /// Normalised names per column.
+    names: Vec<String>,
+    /// Per-column amount unit from the header suffix.
+    col_units: Vec<Option<AmountUnit>>,
+}
+
+/// The name a header cell has, counting a vertical merge from above as its top-left value.
+fn header_cell(sheet: &RawSheet, row: u32, col: u32) -> String {
+    let d = sheet.cell(row, col);
+    if !is_blank(d) {
+        return cell_text(d);
+    }
+    for m in &sheet.merges {
+        if m.start.0 < row
+            && m.end.0 >= row
+            && m.start.1 <= col
+            && m.end.1 >= col
+            && m.start.1 == col
+        {
+            return cell_text(sheet.cell(m.start.0, m.start.1));
+        }
+    }
+    String::new()
+}
+
+fn find_header(sheet: &RawSheet) -> Option<Header> {
+    let width = sheet.end_col();
+    let end = sheet.end_row().min(20);
+    for r in 0..end {
+        let row: Vec<(String, Option<AmountUnit>)> = (0..width)
+            .map(|c| header_name(&header_cell(sheet, r, c)))
+            .collect();
+        let matches = row.iter().filter(|(n, _)| is_column_name(n)).count();
+        if matches < 3 {
+            continue;
+        }
+        // A second header row: sub-column names under group cells.
+        let next: Vec<(String, Option<AmountUnit>)> = (0..width)
+            .map(|c| header_name(&cell_text(sheet.cell(r + 1, c))))
+            .collect();
+        let two_rows = r + 1 < sheet.end_row()
+            && next
+                .iter()
+                .zip(&row)
+                .any(|((n, _), (top, _))| is_column_name(n) && !is_column_name(top));
+        let (names, col_units, last_row) = if two_rows {
+            let merged: Vec<(String, Option<AmountUnit>)> = next
+                .into_iter()
+                .zip(row)
+                .map(|(sub, top)| if is_column_name(&sub.0) { sub } else { top })
+                .collect();
+            let (n, u) = merged.into_iter().unzip();
+            (n, u, r + 1)
+        } else {
+            let (n, u) = row.into_iter().unzip();
+            (n, u, r)
+        };
+        return Some(Header {
+            last_row,
+            names,
+            col_units,
+        });
+    }
+    None
+}
+
+fn classify(names: &[String]) -> Option<Kind> {
+    let has = |syn: &[&str]| names.iter().any(|n| syn.contains(&n.as_str()));
+    if has(LEVEL1) && has(POINTS) {
+        Some(Kind::Indicators)
+    } else if has(BUDGET_KIND) {
+        Some(Kind::Budget)
+    } else if has(UNIT) && has(PAY_AMOUNT) {
+        Some(Kind::Payment)
+    } else {
+        None
+    }
+}
+
+const TOTAL_LABELS: [&str; 4] = ["合计", "总计", "小计", "本页合计"];
+const NOTE_PREFIXES: [&str; 8] = [
+    "制表", "审核", "复核", "填报", "打印", "备注", "说明", "注:",
+];
+
+fn empty_result(file: &Arc<str>, sheet: &RawSheet) -> SheetResult {
+    SheetResult {
+        file: file.clone(),
+        sheet: Arc::from(sheet.name.as_str()),
+        kind: None,
+        header_row: None,
+        amount_unit: None,
+        rows_read: 0,
+        blank: 0,
+        notes: Vec::new(),
+        totals: Vec::new(),
+        data_sum: 0,
+        amount_unreadable: false,
+        payments: Vec::new(),
+        budgets: Vec::new(),
+        indicators: Vec::new(),
+        rejected: Vec::new(),
+        projects: Vec::new(),
+        problems: Vec::new(),
+    }
+}
+
+/// Normalises one sheet (see the module docs).
+pub fn normalise_sheet(
+    file: &Arc<str>,
+    sheet: &RawSheet,
+    cfg: &Config,
+    units: &UnitMatcher,
+) -> SheetResult {
+    let mut out = empty_result(file, sheet);
+    let Some(header) = find_header(sheet) else {
+        out.rows_read = sheet.end_row();
+        return out;
+    };
+    let Some(kind) = classify(&header.names) else {
+        out.rows_read = sheet.end_row();
+        out.header_row = Some(header.last_row + 1);
+        return out;
+    };
+    out.kind = Some(kind);
+    out.header_row = Some(header.last_row + 1);
+    let (f, s) = (file.to_string(), sheet.name.clone());
+    let header_problem =
+        |msg: String, col: Option<u32>| Problem::error(msg).at(&f, &s, header.last_row + 1, col);
+
+    // Map columns to fields: the earliest synonym wins; other matches are warned about.
+    let mut cols: HashMap<Field, u32> = HashMap::new();
+    let mut missing = Vec::new();
+    for (field, syns, required) in fields(kind) {
+        let mut found: Vec<(usize, u32)> = Vec::new();
+        for (c, n) in header.names.iter().enumerate() {
+            if let Some(p) = syns.iter().position(|x| x == n) {
+                found.push((p, c as u32));
+            }
+        }
+        found.sort();
+        if let Some(&(_, c)) = found.first() {
+            cols.insert(field, c);
+            for &(_, other) in &found[1..] {
+                out.problems.push(
+                    Problem::warning(format!(
+                        "列“{}”与{}列“{}”对应同一字段，已使用{}列，忽略此列",
+                        header.names[other as usize],
+                        col_letter(c),
+                        header.names[c as usize],
+                        col_letter(c)
+                    ))
+                    .at(&f, &s, header.last_row + 1, Some(other)),
+                );
+            }
+        } else if required {
+            missing.push(syns);
+        }
+    }
+    if kind == Kind::Indicators {
+        // Target and actual are required unless every row is 定性; checked per row.
+    }
+    for syns in &missing {
+        out.problems.push(header_problem(
+            format!(
+                "{}表缺少必需的列“{}”（可用列名：{}）",
+                kind.label(),
+                syns[0],
+                syns.join("、")
+            ),
+            None,
+        ));
+    }
+    if !missing.is_empty() {
+        out.rows_read = sheet.end_row().saturating_sub(header.last_row + 1);
+        // Every row below the header is unusable: reject them so none is lost.
+        for r in header.last_row + 1..sheet.end_row() {
+            let blank = (0..sheet.end_col()).all(|c| is_blank(sheet.cell(r, c)));
+            if blank {
+                out.blank += 1;
+            } else {
+                out.rejected.push(Rejected {
+                    prov: Prov {
+                        file: file.clone(),
+                        sheet: out.sheet.clone(),
+                        row: r + 1,
+                    },
+                    kind,
+                    reasons: vec!["所在表缺少必需的列".into()],
+                    raw: raw_values(sheet, r, &header.names),
+                    amount: None,
+                    unknown_unit: None,
+                });
+            }
+        }
+        return out;
+    }
+
+    // The sheet's amount unit: the column's own suffix, else the title, else the config.
+    let title_unit = (0..=header.last_row)
+        .flat_map(|r| (0..sheet.end_col()).map(move |c| (r, c)))
+        .find_map(|(r, c)| title_unit(&cell_text(sheet.cell(r, c))));
+    let default_unit = if cfg.report.ledger_amount_unit == "万元" {
+        AmountUnit::Wan
+    } else {
+        AmountUnit::Yuan
+    };
+    let amount_unit = cols
+        .get(&Field::Amount)
+        .and_then(|&c| header.col_units[c as usize])
+        .or(title_unit)
+        .unwrap_or(default_unit);
+    if kind != Kind::Indicators {
+        out.amount_unit = Some(amount_unit);
+    }
+
+    let mut ctx = RowCtx {
+        file: file.clone(),
+        sheet_name: out.sheet.clone(),
+        sheet,
+        cols: &cols,
+        names: &header.names,
+        cfg,
+        units,
+        unit: amount_unit,
+        project_seen: HashMap::new(),
+    };
+    let first = header.last_row + 1;
+    out.rows_read = sheet.end_row().saturating_sub(first);
+    for r in first..sheet.end_row() {
+        ctx.row(r, kind, &mut out);
+    }
+    out
+}
+
+fn raw_values(sheet: &RawSheet, r: u32, names: &[String]) -> Vec<(String, String)> {
+    (0..sheet.end_col())
+        .filter_map(|c| {
+            let t = cell_text(sheet.cell(r, c));
+            (!t.is_empty()).then(|| {
+                let n = names.get(c as usize).cloned().unwrap_or_default();
+                (if n.is_empty() { col_letter(c) } else { n }, t)
+            })
+        })
+        .collect()
+}
+
+struct RowCtx<'a> {
+    file: Arc<str>,
+    sheet_name: Arc<str>,
+    sheet: &'a RawSheet,
+    cols: &'a HashMap<Field, u32>,
+    names: &'a [String],
+    cfg: &'a Config,
+    units: &'a UnitMatcher,
+    unit: AmountUnit,
+    project_seen: HashMap<String, ()>,
+}
+
+impl RowCtx<'_> {
+    fn col(&self, f: Field) -> Option<u32> {
+        self.cols.get(&f).copied()
+    }
+
+    /// The cell of a field; text fields inside a vertical merge take its top-left value.
+    fn get(&self, r: u32, f: Field) -> Data {
+        let Some(c) = self.col(f) else {
+            return Data::Empty;
+        };
+        let d = self.sheet.cell(r, c);
+        if !is_blank(d) || f == Field::Amount {
+            return d.clone();
+        }
+        for m in &self.sheet.merges {
+            if m.start.0 < r && m.end.0 >= r && m.start.1 <= c && m.end.1 >= c {
+                return self.sheet.cell(m.start.0, m.start.1).clone();
+            }
+        }
+        Data::Empty
+    }
+
+    fn text(&self, r: u32, f: Field) -> String {
+        cell_text(&self.get(r, f))
+    }
+
+    fn row(&mut self, r: u32, kind: Kind, out: &mut SheetResult) {
+        let width = self.sheet.end_col();
+        if (0..width).all(|c| is_blank(self.sheet.cell(r, c))) {
+            out.blank += 1;
+            return;
+        }
+        let first_text = (0..width)
+            .find_map(|c| match self.sheet.cell(r, c) {
+                Data::String(s) if !s.trim().is_empty() => Some(norm(s)),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let label = first_text.trim_end_matches(':');
+        if TOTAL_LABELS.contains(&label) {
+            let amount = if kind == Kind::Indicators {
+                None
+            } else {
+                parse_money(&self.get(r, Field::Amount), self.unit)
+                    .ok()
+                    .map(|x| x.0)
+            };
+            out.totals.push(TotalRow {
+                row: r + 1,
+                label: label.to_string(),
+                amount,
+            });
+            return;
+        }
+        let is_note_text = NOTE_PREFIXES.iter().any(|p| first_text.starts_with(p));
+        let prov = Prov {
+            file: self.file.clone(),
+            sheet: self.sheet_name.clone(),
+            row: r + 1,
+        };
+        // A data row that repeats the header.
+        let header_like = (0..width)
+            .filter(|&c| is_column_name(&header_name(&cell_text(self.sheet.cell(r, c))).0))
+            .count();
+        let mut errs: Vec<(Option<u32>, String)> = Vec::new();
+        if header_like >= 3 {
+            errs.push((None, "此行与表头相同：表头行重复或出现两个表头".into()));
+            self.reject(out, prov, kind, errs, None, None, r);
+            return;
+        }
+        if kind == Kind::Indicators {
+            if is_note_text
+                || self.text(r, Field::Unit).is_empty() && self.text(r, Field::Name).is_empty()
+            {
+                out.notes.push((r + 1, first_text));
+                return;
+            }
+            self.indicator(r, prov, out);
+            return;
+        }
+        let amount_cell = self.get(r, Field::Amount);
+        let unit_text = self.text(r, Field::Unit);
+        if is_blank(&amount_cell) && (unit_text.is_empty() || is_note_text) {
+            out.notes.push((r + 1, first_text));
+            return;
+        }
+        let amount_col = self.col(Field::Amount);
+        let amount = match parse_money(&amount_cell, self.unit) {
+            Ok((c, warn)) => {
+                if let Some(w) = warn {
+                    out.problems.push(Problem::warning(w).at(
+                        &self.file,
+                        &self.sheet_name,
+                        r + 1,
+                        amount_col,
+                    ));
+                }
+                out.data_sum += c;
+                Some(c)
+            }
+            Err(e) => {
+                out.amount_unreadable = true;
+                errs.push((amount_col, e));
+                None
+            }
+        };
+        if unit_text.is_empty() {
+            errs.push((self.col(Field::Unit), "有金额但单位名称为空".into()));
+        }
+        let unit = if unit_text.is_empty() {
+            None
+        } else {
+            match self.units.find(&unit_text, &self.text(r, Field::UnitCode)) {
+                Ok(u) => Some(u),
+                Err(UnitError::Unknown) => {
+                    if errs.is_empty() {
+                        // Summarised once per name by validate.
+                        let reasons = vec![format!("单位名称“{unit_text}”未在配置中")];
+                        let raw = raw_values(self.sheet, r, self.names);
+                        out.rejected.push(Rejected {
+                            prov,
+                            kind,
+                            reasons,
+                            raw,
+                            amount,
+                            unknown_unit: Some(unit_text),
+                        });
+                        return;
+                    }
+                    errs.push((
+                        self.col(Field::Unit),
+                        format!("单位名称“{unit_text}”未在配置中"),
+                    ));
+                    None
+                }
+                Err(UnitError::Conflict(a, b)) => {
+                    errs.push((
+                        self.col(Field::UnitCode).or(self.col(Field::Unit)),
+                        format!(
+                            "单位编码与单位名称“{unit_text}”指向不同单位（编码为“{}”，名称为“{}”）",
+                            self.cfg.units[a].name, self.cfg.units[b].name
+                        ),
+                    ));
+                    None
+                }
+            }
+        };
+        let project_raw = self.text(r, Field::Project);
+        let project = project_key(&project_raw);
+        let kind_cell = self.text(r, Field::SpendKind);
+        let spend = match parse_spend_kind(&kind_cell) {
+            Ok(Some(k)) => k,
+            Ok(None) => kind_from_project(&project),
+            Err(e) => {
+                errs.push((self.col(Field::SpendKind), e));
+                SpendKind::Basic
+            }
+        };
+        let econ = match parse_econ(&self.get(r, Field::Econ)) {
+            Ok(e) => e,
+            Err(e) => {
+                errs.push((self.col(Field::Econ), e));
+                String::new()
+            }
+        };
+        let fund = if self.col(Field::Fund).is_some() {
+            match parse_fund(&self.text(r, Field::Fund)) {
+                Ok(f) => f,
+                Err(e) => {
+                    errs.push((self.col(Field::Fund), e));
+                    Fund::General
+                }
+            }
+        } else {
+            Fund::General
+        };
+        match kind {
+            Kind::Payment => {
+                let date = match parse_date(&self.get(r, Field::Date)) {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        errs.push((self.col(Field::Date), e));
+                        None
+                    }
+                };
+                if !errs.is_empty() {
+                    self.reject(out, prov, kind, errs, amount, None, r);
+                    return;
+                }
+                if let (Some(unit), Some(amount), Some(date)) = (unit, amount, date) {
+                    self.see_project(out, &project, &project_raw);
+                    out.payments.push(Payment {
+                        prov,
+                        date,
+                        unit,
+                        project,
+                        kind: spend,
+                        econ,
+                        fund,
+                        voucher: self.text(r, Field::Voucher),
+                        memo: self.text(r, Field::Memo),
+                        amount,
+                    });
+                }
+            }
+            Kind::Budget => {
+                let bk = match parse_budget_kind(&self.text(r, Field::BudgetKind)) {
+                    Ok(k) => Some(k),
+                    Err(e) => {
+                        errs.push((self.col(Field::BudgetKind), e));
+                        None
+                    }
+                };
+                if self.col(Field::Date).is_some()
+                    && !is_blank(&self.get(r, Field::Date))
+                    && let Err(e) = parse_date(&self.get(r, Field::Date))
+                {
+                    errs.push((self.col(Field::Date), e));
+                }
+                if !errs.is_empty() {
+                    self.reject(out, prov, kind, errs, amount, None, r);
+                    return;
+                }
+                if let (Some(unit), Some(amount), Some(bk)) = (unit, amount, bk) {
+                    self.see_project(out, &project, &project_raw);
+                    let effect = if bk == BudgetKind::Decrease {
+                        -amount.abs()
+                    } else {
+                        amount
+                    };
+                    out.budgets.push(Budget {
+                        prov,
+                        unit,
+                        project,
+                        kind: spend,
+                        econ,
+                        fund,
+                        budget_kind: bk,
+                        doc_no: self.text(r, Field::DocNo),
+                        amount: effect,
+                        typed_amount: amount,
+                    });
+                }
+            }
+            Kind::Indicators => {}
+        }
+    }
+
+    fn see_project(&mut self, out: &mut SheetResult, key: &str, raw: &str) {
+        if !key.is_empty() && self.project_seen.insert(key.to_string(), ()).is_none() {
+            out.projects.push((key.to_string(), raw.trim().to_string()));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn reject(
+        &self,
+        out: &mut SheetResult,
+        prov: Prov,
+        kind: Kind,
+        errs: Vec<(Option<u32>, String)>,
+        amount: Option<Cents>,
+        unknown_unit: Option<String>,
+        r: u32,
+    ) {
+        for (col, msg) in &errs {
+            out.problems.push(Problem::error(msg.clone()).at(
+                &self.file,
+                &self.sheet_name,
+                r + 1,
+                *col,
+            ));
+        }
+        out.rejected.push(Rejected {
+            prov,
+            kind,
+            reasons: errs.into_iter().map(|(_, m)| m).collect(),
+            raw: raw_values(self.sheet, r, self.names),
+            amount,
+            unknown_unit,
+        });
+    }
+
+    fn indicator(&mut self, r: u32, prov: Prov, out: &mut SheetResult) {
+        let mut errs: Vec<(Option<u32>, String)> = Vec::new();
+        let unit_text = self.text(r, Field::Unit);
+        let unit = if unit_text.is_empty() {
+            errs.push((self.col(Field::Unit), "单位名称为空".into()));
+            None
+        } else {
+            match self.units.find(&unit_text, "") {
+                Ok(u) => Some(u),
+                Err(_) => {
+                    errs.push((
+                        self.col(Field::Unit),
+                        format!("单位名称“{unit_text}”未在配置中"),
+                    ));
+                    None
+                }
+            }
+        };
+        let level1 = parse_level1(&self.text(r, Field::Level1))
+            .map_err(|e| errs.push((self.col(Field::Level1), e)))
+            .ok();
+        let name = self.text(r, Field::Name);
+        if name.is_empty() {
+            errs.push((self.col(Field::Name), "指标名称为空".into()));
+        }
+        let points_cell = self.get(r, Field::Points);
+        let points = match parse_plain_number(&points_cell)
+            .or_else(|| parse_indicator_number(&cell_text(&points_cell)))
+        {
+            Some(p) if p >= Decimal::ZERO => Some(p),
+            _ => {
+                errs.push((
+                    self.col(Field::Points),
+                    format!("分值“{}”不是有效数字", cell_text(&points_cell)),
+                ));
+                None
+            }
+        };
+        let direction = parse_direction(&self.text(r, Field::Direction))
+            .map_err(|e| errs.push((self.col(Field::Direction), e)))
+            .ok();
+        let target_text = self.text(r, Field::Target);
+        let actual_text = self.text(r, Field::Actual);
+        let quantitative = direction.is_some_and(|d| d != Direction::Qualitative);
+        let number = |text: &str, f: Field, label: &str, errs: &mut Vec<(Option<u32>, String)>| {
+            if !quantitative {
+                return parse_indicator_number(text);
+            }
+            if self.col(f).is_none() || text.is_empty() {
+                errs.push((self.col(f), format!("定量指标的{label}为空")));
+                return None;
+            }
+            let v = parse_indicator_number(text);
+            if v.is_none() {
+                errs.push((self.col(f), format!("{label}“{text}”无法读出数字")));
+            }
+            v
+        };
+        let target = number(&target_text, Field::Target, "目标值", &mut errs);
+        let actual = number(&actual_text, Field::Actual, "完成值", &mut errs);
+        let grade = parse_grade(&self.text(r, Field::Grade))
+            .map_err(|e| errs.push((self.col(Field::Grade), e)))
+            .ok()
+            .flatten();
+        let score_cell = self.get(r, Field::Score);
+        let given_score = if is_blank(&score_cell) {
+            None
+        } else {
+            let v = parse_plain_number(&score_cell);
+            if v.is_none() {
+                errs.push((
+                    self.col(Field::Score),
+                    format!("得分“{}”不是数字", cell_text(&score_cell)),
+                ));
+            }
+            v
+        };
+        if direction == Some(Direction::Qualitative) {
+            if grade.is_none() && errs.iter().all(|e| e.0 != self.col(Field::Grade)) {
+                errs.push((self.col(Field::Grade), "定性指标缺少完成等级".into()));
+            }
+            if given_score.is_none() && is_blank(&score_cell) {
+                errs.push((self.col(Field::Score), "定性指标缺少得分".into()));
+            }
+        }
+        if !errs.is_empty() {
+            self.reject(out, prov, Kind::Indicators, errs, None, None, r);
+            return;
+        }
+        if let (Some(unit), Some(level1), Some(points), Some(direction)) =
+            (unit, level1, points, direction)
+        {
+            out.indicators.push(Indicator {
+                prov,
+                unit,
+                level1,
+                level2: self.text(r, Field::Level2),
+                name,
+                points,
+                direction,
+                target_text,
+                actual_text,
+                target,
+                actual,
+                grade,
+                given_score,
+                reason: self.text(r, Field::Reason),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Data {
+        Data::String(x.into())
+    }
+
+    #[test]
+    fn money_accepts_the_export_forms() {
+        let y = AmountUnit::Yuan;
+        assert_eq!(parse_money(&s("1,234.56"), y).unwrap().0, 123_456);
+        assert_eq!(parse_money(&s("１２３４.５"), y).unwrap().0, 123_450);
+        assert_eq!(parse_money(&s("¥1,000"), y).unwrap().0, 100_000);
+        assert_eq!(parse_money(&s("￥1,000"), y).unwrap().0, 100_000);
+        assert_eq!(parse_money(&s("-5.01"), y).unwrap().0, -501);
+        assert_eq!(parse_money(&s("－5.01"), y).unwrap().0, -501);
+        assert_eq!(parse_money(&s("（1,234.00）"), y).unwrap().0, -123_400);
+        assert_eq!(parse_money(&s("(1,234.00)"), y).unwrap().0, -123_400);
+        assert_eq!(parse_money(&Data::Float(0.1 + 0.2), y).unwrap().0, 30);
+        assert_eq!(
+            parse_money(&Data::Int(7), AmountUnit::Wan).unwrap().0,
+            7_000_000
+        );
+        assert_eq!(
+            parse_money(&s("419.7712"), AmountUnit::Wan).unwrap().0,
+            419_771_200
+        );
+    }
+
+    #[test]
+    fn money_rejects_what_is_not_a_number() {
+        let y = AmountUnit::Yuan;
+        assert_eq!(
+            parse_money(&s("12,3a4"), y).unwrap_err(),
+            "金额“12,3a4”不是数字"
+        );
+        assert_eq!(parse_money(&Data::Empty, y).unwrap_err(), "金额为空");
+        assert!(parse_money(&s(",12"), y).is_err());
+        assert!(parse_money(&s("1..2"), y).is_err());
+        assert!(parse_money(&s("--"), y).is_err());
+        assert!(parse_money(&Data::Float(f64::NAN), y).is_err());
+        assert!(parse_money(&s("99999999999999999999999999999"), AmountUnit::Wan).is_err());
+    }
+
+    #[test]
+    fn money_off_the_cent_is_rounded_and_warned() {
+        let (c, w) = parse_money(&Data::Float(1.005), AmountUnit::Yuan).unwrap();
+        assert_eq!(c, 101);
+        assert!(w.is_some());
+        let (_, w) = parse_money(&Data::Float(1234.56), AmountUnit::Yuan).unwrap();
+        assert!(w.is_none());
+    }
+
+    #[test]
+    fn dates_in_every_accepted_form() {
+        let d = Date {
+            year: 2023,
+            month: 1,
+            day: 5,
+        };
+        for t in [
+            "2023-01-05",
+            "2023/1/5",
+            "2023.1.5",
+            "2023年1月5日",
+            "20230105",
+            "2023-01-05 00:00:00",
+        ] {
+            assert_eq!(parse_date(&s(t)).unwrap(), d, "{t}");
+        }
+        assert_eq!(parse_date(&Data::Int(20230105)).unwrap(), d);
+        assert_eq!(parse_date(&Data::Float(44931.0)).unwrap(), d);
+        assert!(parse_date(&s("2023-02-30")).is_err());
+        assert!(parse_date(&s("明天")).is_err());
+        assert!(parse_date(&s("23-1-5")).is_err());
+    }
+
+    #[test]
+    fn econ_codes_and_names() {
+        assert_eq!(parse_econ(&s("30217 公务接待费")).unwrap(), "30217");
+        assert_eq!(parse_econ(&s("30217-公务接待费")).unwrap(), "30217");
+        assert_eq!(parse_econ(&Data::Float(30217.0)).unwrap(), "30217");
+        assert_eq!(parse_econ(&s("301")).unwrap(), "301");
+        assert_eq!(parse_econ(&s("公务用车购置")).unwrap(), "31013");
+        assert!(parse_econ(&s("神秘科目")).unwrap_err().contains("神秘科目"));
+        assert!(parse_econ(&s("3021712 x")).is_err());
+    }
+
+    #[test]
+    fn funds_kinds_and_budget_kinds() {
+        assert_eq!(parse_fund("财政拨款").unwrap(), Fund::General);
+        assert_eq!(parse_fund(" 政府性基金预算 ").unwrap(), Fund::GovFund);
+        assert_eq!(parse_fund("单位资金").unwrap(), Fund::Other);
+        assert!(parse_fund("").is_err());
+        assert!(parse_fund("专项债").is_err());
+        assert_eq!(parse_spend_kind("运转类").unwrap(), Some(SpendKind::Basic));
+        assert_eq!(
+            parse_spend_kind("特定目标类").unwrap(),
+            Some(SpendKind::Project)
+        );
+        assert_eq!(parse_spend_kind("").unwrap(), None);
+        assert_eq!(
+            kind_from_project(&project_key("基本支出")),
+            SpendKind::Basic
+        );
+        assert_eq!(
+            kind_from_project(&project_key("施工图审查经费")),
+            SpendKind::Project
+        );
+        assert_eq!(parse_budget_kind("调增").unwrap(), BudgetKind::Increase);
+        assert_eq!(parse_budget_kind("结转").unwrap(), BudgetKind::Carryover);
+        assert!(parse_budget_kind("预留").is_err());
+    }
+
+    #[test]
+    fn indicator_numbers() {
+        let d = |x: &str| Decimal::from_str(x).unwrap();
+        assert_eq!(parse_indicator_number("≥12项").unwrap(), d("12"));
+        assert_eq!(parse_indicator_number(">=95%").unwrap(), d("0.95"));
+        assert_eq!(parse_indicator_number("≤ 10 天").unwrap(), d("10"));
+        assert_eq!(parse_indicator_number("＝0").unwrap(), d("0"));
+        assert_eq!(parse_indicator_number("1,981套").unwrap(), d("1981"));
+        assert_eq!(parse_indicator_number("9.8亿元").unwrap(), d("9.8"));
+        assert!(parse_indicator_number("较好").is_none());
+    }
+
+    #[test]
+    fn headers_and_title_units() {
+        assert_eq!(
+            header_name("支付金额（元）"),
+            ("支付金额".into(), Some(AmountUnit::Yuan))
+        );
+        assert_eq!(
+            header_name(" 指标 金额(万元)"),
+            ("指标金额".into(), Some(AmountUnit::Wan))
+        );
+        assert_eq!(header_name("单 位"), ("单位".into(), None));
+        assert_eq!(title_unit("单位：万元"), Some(AmountUnit::Wan));
+        assert_eq!(
+            title_unit("编制单位：某局      单位: 元"),
+            Some(AmountUnit::Yuan)
+        );
+        assert_eq!(title_unit("单位名称"), None);
+    }
+
+    #[test]
+    fn unit_names_with_codes_and_aliases() {
+        let cfg = Config::parse(
+            "[report]\ndepartment='某局'\nyear=2023\n[[unit]]\nname='某局本级'\ncode='501001'\naliases=['局本级']\n[[unit]]\nname='某局档案馆'\n",
+        )
+        .unwrap();
+        let m = UnitMatcher::new(&cfg);
+        assert_eq!(m.find("某局本级", ""), Ok(0));
+        assert_eq!(m.find("501001-某局本级", ""), Ok(0));
+        assert_eq!(m.find("[501001]局本级", ""), Ok(0));
+        assert_eq!(m.find("501001 某局 本级", ""), Ok(0));
+        assert_eq!(m.find("局本级", ""), Ok(0));
+        assert_eq!(m.find("某局档案馆", ""), Ok(1));
+        assert_eq!(m.find("（无名）", "501001"), Ok(0));
+        assert_eq!(
+            m.find("某局档案馆", "501001"),
+            Err(UnitError::Conflict(0, 1))
+        );
+        assert_eq!(m.find("某局档案室", ""), Err(UnitError::Unknown));
+        assert_eq!(m.closest("某局档案室"), Some(1));
+    }
+}

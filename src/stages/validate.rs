@@ -1,0 +1,375 @@
+//! Stage 3 — validate: the rules of SPEC §2 that look across rows and files.
+//!
+//! Input: every file's [`FileResult`] from normalise, in path order. Output: [`Validated`] —
+//! the used payment, budget and indicator rows; every rejected row with its reasons; the
+//! project dictionary (display names and row order per unit); one [`SheetSummary`] per sheet
+//! for the audit; and every problem found, errors and warnings.
+//!
+//! Rules here: files with identical bytes; 合计/总计 rows that do not equal their sheet;
+//! payments outside the report year; payment rows repeated across files (overlapping
+//! exports) or within one file; unit names that match nothing (one message per name, with
+//! where it was first seen, its rows, its money and the closest configured name); a folder
+//! without a payment ledger.
+
+use crate::config::Config;
+use crate::diag::Problem;
+use crate::model::*;
+use crate::stages::normalise::{
+    AmountUnit, FileResult, Kind, Rejected, TotalRow, UnitMatcher, project_key,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// One sheet's account for the audit (SPEC §8 `来源文件`).
+#[derive(Debug, Clone)]
+pub struct SheetSummary {
+    pub file: Arc<str>,
+    pub sheet: Arc<str>,
+    pub kind: Option<Kind>,
+    pub header_row: Option<u32>,
+    pub amount_unit: Option<AmountUnit>,
+    pub rows_read: u32,
+    pub used: u32,
+    pub rejected: u32,
+    pub blank: u32,
+    pub notes: u32,
+    pub totals: Vec<TotalRow>,
+    pub sum_used: Cents,
+    pub sum_rejected: Cents,
+    /// The sum of every data row's parsed amount (the sheet's input sum).
+    pub data_sum: Cents,
+    /// The 合计/总计 check: None when there is no such row or it was skipped.
+    pub total_matched: Option<bool>,
+}
+
+/// The projects of each unit, in report order, with their display names.
+#[derive(Debug, Clone, Default)]
+pub struct Projects {
+    /// Per unit: (key, display name), listed ones first, then by first appearance.
+    pub per_unit: Vec<Vec<(String, String)>>,
+}
+
+impl Projects {
+    /// The display name of a project key of a unit.
+    pub fn display<'a>(&'a self, unit: usize, key: &'a str) -> &'a str {
+        self.per_unit
+            .get(unit)
+            .and_then(|ps| ps.iter().find(|(k, _)| k == key))
+            .map(|(_, d)| d.as_str())
+            .unwrap_or(key)
+    }
+}
+
+/// The result of validation.
+#[derive(Debug, Clone, Default)]
+pub struct Validated {
+    pub payments: Vec<Payment>,
+    pub budgets: Vec<Budget>,
+    pub indicators: Vec<Indicator>,
+    pub rejected: Vec<Rejected>,
+    pub projects: Projects,
+    pub sheets: Vec<SheetSummary>,
+    /// Files as read: (relative path, size in bytes, readable).
+    pub files: Vec<(String, u64, bool)>,
+    pub problems: Vec<Problem>,
+    /// True when some sheet was a payment ledger.
+    pub has_payment_ledger: bool,
+    pub has_indicator_sheet: bool,
+}
+
+impl Validated {
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_error())
+    }
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+}
+
+/// What makes two payment rows the same: voucher, date, unit, project, econ, fund, amount.
+type DupKey = (String, Date, usize, String, String, Fund, Cents);
+
+/// Applies the cross-row rules (see the module docs).
+pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -> Validated {
+    let mut v = Validated::default();
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+
+    // Identical files: the later one by path is reported and not used.
+    let mut seen_bytes: HashMap<(u64, u64), String> = HashMap::new();
+    for f in &mut files {
+        v.files
+            .push((f.rel.clone(), f.size, f.read_error.is_none()));
+        if let Some(p) = f.read_error.take() {
+            v.problems.push(p);
+            continue;
+        }
+        if let Some(first) = seen_bytes.get(&(f.fingerprint, f.size)) {
+            v.problems.push(
+                Problem::error(format!(
+                    "与文件“{first}”内容完全相同（重复导出？），本文件未使用"
+                ))
+                .file(&f.rel),
+            );
+            for s in &mut f.sheets {
+                let reason = format!("重复文件：与“{first}”相同");
+                move_all_to_rejected(s, &reason);
+            }
+        } else {
+            seen_bytes.insert((f.fingerprint, f.size), f.rel.clone());
+        }
+    }
+
+    let year = cfg.report.year;
+    let mut dup_keys: HashMap<DupKey, (Arc<str>, u32)> = HashMap::new();
+    let mut display: HashMap<String, String> = HashMap::new();
+    for f in files {
+        for mut s in f.sheets {
+            v.problems.append(&mut s.problems);
+            for (k, d) in &s.projects {
+                display.entry(k.clone()).or_insert_with(|| d.clone());
+            }
+            match s.kind {
+                Some(Kind::Payment) => v.has_payment_ledger = true,
+                Some(Kind::Indicators) => v.has_indicator_sheet = true,
+                _ => {}
+            }
+            // Payments: the report year, then repeated rows.
+            let mut kept = Vec::with_capacity(s.payments.len());
+            for p in std::mem::take(&mut s.payments) {
+                if p.date.year != year {
+                    let msg = format!("支付日期 {} 不在报告年度 {year} 年内", p.date);
+                    v.problems.push(Problem::error(msg.clone()).at(
+                        &p.prov.file,
+                        &p.prov.sheet,
+                        p.prov.row,
+                        None,
+                    ));
+                    s.rejected.push(rejected_payment(&p, msg));
+                    continue;
+                }
+                let key = (
+                    p.voucher.clone(),
+                    p.date,
+                    p.unit,
+                    p.project.clone(),
+                    p.econ.clone(),
+                    p.fund,
+                    p.amount,
+                );
+                match dup_keys.get(&key) {
+                    Some((file, row)) if **file != *p.prov.file => {
+                        let msg = format!(
+                            "与“{file}”第{row}行完全相同（凭证号、日期、单位、项目、经济分类、资金性质、金额均一致）：导出期间重叠？此行未使用"
+                        );
+                        v.problems.push(Problem::error(msg.clone()).at(
+                            &p.prov.file,
+                            &p.prov.sheet,
+                            p.prov.row,
+                            None,
+                        ));
+                        s.rejected.push(rejected_payment(&p, msg));
+                        continue;
+                    }
+                    Some((_, row)) => {
+                        v.problems.push(
+                            Problem::warning(format!(
+                                "与本表第{row}行完全相同，请确认不是重复录入（已计入）"
+                            ))
+                            .at(
+                                &p.prov.file,
+                                &p.prov.sheet,
+                                p.prov.row,
+                                None,
+                            ),
+                        );
+                    }
+                    None => {
+                        dup_keys.insert(key, (p.prov.file.clone(), p.prov.row));
+                    }
+                }
+                kept.push(p);
+            }
+            s.payments = kept;
+
+            // 合计/总计 rows must equal the sheet's data rows.
+            let mut total_matched = None;
+            if !s.amount_unreadable {
+                for t in s
+                    .totals
+                    .iter()
+                    .filter(|t| t.label == "合计" || t.label == "总计")
+                {
+                    let ok = t.amount == Some(s.data_sum);
+                    total_matched = Some(total_matched.unwrap_or(true) && ok);
+                    if !ok {
+                        let shown = t
+                            .amount
+                            .map(|a| format!("{} 元", yuan(a)))
+                            .unwrap_or_else(|| "无法读取".into());
+                        v.problems.push(
+                            Problem::error(format!(
+                                "{}行金额为 {shown}，但本表各数据行之和为 {} 元（相差 {} 元）：导出不完整或被截断？",
+                                t.label,
+                                yuan(s.data_sum),
+                                yuan(t.amount.unwrap_or(0) - s.data_sum)
+                            ))
+                            .at(&s.file, &s.sheet, t.row, None),
+                        );
+                    }
+                }
+            }
+
+            let sum_used: Cents = s.payments.iter().map(|p| p.amount).sum::<Cents>()
+                + s.budgets.iter().map(raw_budget_amount).sum::<Cents>();
+            let sum_rejected: Cents = s.rejected.iter().filter_map(|r| r.amount).sum();
+            v.sheets.push(SheetSummary {
+                file: s.file.clone(),
+                sheet: s.sheet.clone(),
+                kind: s.kind,
+                header_row: s.header_row,
+                amount_unit: s.amount_unit,
+                rows_read: s.rows_read,
+                used: (s.payments.len() + s.budgets.len() + s.indicators.len()) as u32,
+                rejected: s.rejected.len() as u32,
+                blank: s.blank,
+                notes: s.notes.len() as u32,
+                totals: s.totals.clone(),
+                sum_used,
+                sum_rejected,
+                data_sum: s.data_sum,
+                total_matched,
+            });
+            v.payments.append(&mut s.payments);
+            v.budgets.append(&mut s.budgets);
+            v.indicators.append(&mut s.indicators);
+            v.rejected.append(&mut s.rejected);
+        }
+    }
+
+    unknown_units(&mut v, cfg, units);
+    if !v.has_payment_ledger {
+        v.problems.push(Problem::error(
+            "输入文件夹中没有支出明细表（需要含“单位名称”“支付金额”等列的表）",
+        ));
+    }
+    v.projects = project_order(&v, cfg, &display);
+    v
+}
+
+/// The amount of a budget row as typed (what the sheet's 合计 adds up).
+fn raw_budget_amount(b: &Budget) -> Cents {
+    b.typed_amount
+}
+
+fn rejected_payment(p: &Payment, reason: String) -> Rejected {
+    Rejected {
+        prov: p.prov.clone(),
+        kind: Kind::Payment,
+        reasons: vec![reason],
+        raw: vec![
+            ("日期".into(), p.date.to_string()),
+            ("单位".into(), p.unit.to_string()),
+            ("项目".into(), p.project.clone()),
+            ("经济分类".into(), p.econ.clone()),
+            ("资金性质".into(), p.fund.label().into()),
+            ("凭证号".into(), p.voucher.clone()),
+            ("金额".into(), yuan(p.amount).to_string()),
+        ],
+        amount: Some(p.amount),
+        unknown_unit: None,
+    }
+}
+
+fn move_all_to_rejected(s: &mut crate::stages::normalise::SheetResult, reason: &str) {
+    let mut moved: Vec<Rejected> = Vec::new();
+    for p in s.payments.drain(..) {
+        moved.push(rejected_payment(&p, reason.to_string()));
+    }
+    for b in s.budgets.drain(..) {
+        moved.push(Rejected {
+            prov: b.prov.clone(),
+            kind: Kind::Budget,
+            reasons: vec![reason.to_string()],
+            raw: vec![("金额".into(), yuan(b.amount).to_string())],
+            amount: Some(raw_budget_amount(&b)),
+            unknown_unit: None,
+        });
+    }
+    for i in s.indicators.drain(..) {
+        moved.push(Rejected {
+            prov: i.prov.clone(),
+            kind: Kind::Indicators,
+            reasons: vec![reason.to_string()],
+            raw: vec![("指标名称".into(), i.name.clone())],
+            amount: None,
+            unknown_unit: None,
+        });
+    }
+    for r in &mut s.rejected {
+        r.reasons.push(reason.to_string());
+        r.unknown_unit = None;
+    }
+    s.rejected.append(&mut moved);
+    s.rejected.sort_by_key(|r| r.prov.row);
+    s.problems.retain(|p| !p.is_error());
+}
+
+/// One error per unknown unit name: where first seen, rows, money, the closest name.
+fn unknown_units(v: &mut Validated, cfg: &Config, units: &UnitMatcher) {
+    let mut by_name: BTreeMap<String, (Prov, u32, Cents)> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for r in &v.rejected {
+        if let Some(name) = &r.unknown_unit {
+            let e = by_name.entry(name.clone()).or_insert_with(|| {
+                order.push(name.clone());
+                (r.prov.clone(), 0, 0)
+            });
+            e.1 += 1;
+            e.2 += r.amount.unwrap_or(0);
+        }
+    }
+    for name in order {
+        let (prov, rows, money) = &by_name[&name];
+        let hint = units
+            .closest(&name)
+            .map(|i| format!("；最接近的配置单位是“{}”，如是同一单位请在 jixiao.toml 的 aliases 中加入此名称", cfg.units[i].name))
+            .unwrap_or_default();
+        v.problems.push(
+            Problem::error(format!(
+                "单位名称“{name}”未在配置中：共 {rows} 行、金额 {} 元，首次出现于此{hint}",
+                yuan(*money)
+            ))
+            .at(&prov.file, &prov.sheet, prov.row, None),
+        );
+    }
+}
+
+/// Per unit: the configured projects first, then the others by first appearance.
+fn project_order(v: &Validated, cfg: &Config, display: &HashMap<String, String>) -> Projects {
+    let mut per_unit: Vec<Vec<(String, String)>> = cfg
+        .units
+        .iter()
+        .map(|u| {
+            u.projects
+                .iter()
+                .map(|p| (project_key(p), p.trim().to_string()))
+                .collect()
+        })
+        .collect();
+    let rows = v
+        .payments
+        .iter()
+        .map(|p| (p.unit, &p.project))
+        .chain(v.budgets.iter().map(|b| (b.unit, &b.project)));
+    for (unit, key) in rows {
+        if key.is_empty() {
+            continue;
+        }
+        let list = &mut per_unit[unit];
+        if !list.iter().any(|(k, _)| k == key) {
+            let d = display.get(key).cloned().unwrap_or_else(|| key.clone());
+            list.push((key.clone(), d));
+        }
+    }
+    Projects { per_unit }
+}

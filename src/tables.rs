@@ -1,0 +1,606 @@
+//! The report's tables as data (SPEC §7): what each sheet shows, cell by cell, before any
+//! formatting. Built from the aggregates, the figures and the scores; read by the renderer,
+//! which only lays them out, and by the audit (尾差, 问题提示).
+
+use crate::config::{Config, ProgressBasis, econ_in};
+use crate::figures::{self, FigureValue};
+use crate::model::*;
+use crate::stages::aggregate::Aggregates;
+use crate::stages::score::Scores;
+use crate::stages::validate::Projects;
+use rust_decimal::Decimal;
+
+/// A value in a table cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// Money, shown in 万元 with 2 decimals (rounded once, at display).
+    Money(Cents),
+    /// A fraction shown as a percentage with 2 decimals; None shows as empty.
+    Rate(Option<Decimal>),
+    /// A score or count, shown as typed (already rounded where it must be).
+    Number(Decimal),
+    /// An exact number shown rounded to `dp` decimals in the `0.00` format.
+    Fixed(Decimal, u32),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+}
+
+/// How a row is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStyle {
+    Normal,
+    Total,
+    Highlight,
+}
+
+/// A header cell at (row offset, column) spanning rows × columns.
+#[derive(Debug, Clone)]
+pub struct HeaderCell {
+    pub row: u32,
+    pub col: u16,
+    pub rows: u32,
+    pub cols: u16,
+    pub text: String,
+}
+
+/// One sheet's table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub sheet: String,
+    pub title: String,
+    /// Row 2 says `单位：万元`.
+    pub in_wan: bool,
+    pub header: Vec<HeaderCell>,
+    pub header_rows: u32,
+    pub columns: u16,
+    pub rows: Vec<(RowStyle, Vec<Cell>)>,
+}
+
+impl Table {
+    fn new(sheet: &str, title: String, in_wan: bool, names: &[&str]) -> Table {
+        Table {
+            sheet: sheet.to_string(),
+            title,
+            in_wan,
+            header: names
+                .iter()
+                .enumerate()
+                .map(|(c, n)| HeaderCell {
+                    row: 0,
+                    col: c as u16,
+                    rows: 1,
+                    cols: 1,
+                    text: n.to_string(),
+                })
+                .collect(),
+            header_rows: 1,
+            columns: names.len() as u16,
+            rows: Vec::new(),
+        }
+    }
+}
+
+/// A column whose displayed rows do not add up to its displayed total (尾差).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TailDiff {
+    pub sheet: String,
+    pub column: String,
+    pub rows_sum: Decimal,
+    pub total: Decimal,
+}
+
+/// All the report's tables.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub tables: Vec<Table>,
+    pub tail_diffs: Vec<TailDiff>,
+    pub warnings: Vec<String>,
+}
+
+/// Builds every table of the report.
+pub fn build(
+    cfg: &Config,
+    agg: &Aggregates,
+    scores: &Scores,
+    indicators: &[Indicator],
+    projects: &Projects,
+) -> Report {
+    let year = cfg.report.year;
+    let (overview, warnings) = figures::overview(&cfg.classification, agg);
+    let mut tables = vec![
+        overview_table(year, &overview),
+        sangong_table(cfg, agg),
+        project_table(cfg, agg, projects),
+        score_table(cfg, scores),
+        execution_table(cfg, scores),
+        indicator_table(cfg, scores, indicators),
+        progress_table(cfg, agg, scores),
+    ];
+    let tail_diffs = tables.iter_mut().flat_map(tail_diffs).collect();
+    Report {
+        tables,
+        tail_diffs,
+        warnings,
+    }
+}
+
+fn overview_table(year: i32, lines: &[(String, String, FigureValue)]) -> Table {
+    let mut t = Table::new(
+        "支出概况",
+        format!("{year}年度部门整体支出情况表"),
+        true,
+        &["项目", "金额（万元）"],
+    );
+    for (_, label, v) in lines {
+        let cell = match v {
+            FigureValue::Money(c) => Cell::Money(*c),
+            FigureValue::Rate(r) => Cell::Rate(*r),
+        };
+        t.rows
+            .push((RowStyle::Normal, vec![Cell::text(label), cell]));
+    }
+    t
+}
+
+/// 三公 classes in table order: 公车运行维护, 公车购置, 公务接待, 出国经费.
+fn sangong_classes(cfg: &Config) -> [&Vec<String>; 4] {
+    let c = &cfg.classification;
+    [
+        &c.vehicle_operation,
+        &c.vehicle_purchase,
+        &c.reception,
+        &c.overseas,
+    ]
+}
+
+fn sangong_table(cfg: &Config, agg: &Aggregates) -> Table {
+    let year = cfg.report.year;
+    let mut t = Table::new(
+        "三公经费",
+        format!("{year}年度“三公”经费支出明细表"),
+        true,
+        &[],
+    );
+    t.header_rows = 2;
+    t.columns = 9;
+    t.header.push(HeaderCell {
+        row: 0,
+        col: 0,
+        rows: 2,
+        cols: 1,
+        text: "单位名称".into(),
+    });
+    for (k, name) in ["公车运行维护", "公车购置", "公务接待", "出国经费"]
+        .iter()
+        .enumerate()
+    {
+        let c = 1 + 2 * k as u16;
+        t.header.push(HeaderCell {
+            row: 0,
+            col: c,
+            rows: 1,
+            cols: 2,
+            text: name.to_string(),
+        });
+        t.header.push(HeaderCell {
+            row: 1,
+            col: c,
+            rows: 1,
+            cols: 1,
+            text: format!("{year}年预算数"),
+        });
+        t.header.push(HeaderCell {
+            row: 1,
+            col: c + 1,
+            rows: 1,
+            cols: 1,
+            text: format!("{year}年决算数"),
+        });
+    }
+    let classes = sangong_classes(cfg);
+    let mut total = [0i64; 8];
+    for (u, unit) in cfg.units.iter().enumerate() {
+        let mut cells = vec![Cell::text(&unit.name)];
+        for (k, prefixes) in classes.iter().enumerate() {
+            let budget: Cents = agg
+                .budgets
+                .iter()
+                .filter(|g| g.unit == u && g.fund == Fund::General && econ_in(&g.econ, prefixes))
+                .map(|g| g.amount)
+                .sum();
+            let actual: Cents = agg
+                .payments
+                .iter()
+                .filter(|g| g.unit == u && g.fund == Fund::General && econ_in(&g.econ, prefixes))
+                .map(|g| g.amount)
+                .sum();
+            total[2 * k] += budget;
+            total[2 * k + 1] += actual;
+            cells.push(Cell::Money(budget));
+            cells.push(Cell::Money(actual));
+        }
+        t.rows.push((RowStyle::Normal, cells));
+    }
+    let mut cells = vec![Cell::text("合  计")];
+    cells.extend(total.iter().map(|c| Cell::Money(*c)));
+    t.rows.push((RowStyle::Total, cells));
+    t
+}
+
+fn project_table(cfg: &Config, agg: &Aggregates, projects: &Projects) -> Table {
+    let mut t = Table::new(
+        "项目支出",
+        format!("{}年度项目支出明细表", cfg.report.year),
+        true,
+        &["单位名称", "项目名称", "支出金额", "备   注"],
+    );
+    let mut total = 0;
+    for (u, unit) in cfg.units.iter().enumerate() {
+        for (key, display) in projects.per_unit.get(u).into_iter().flatten() {
+            let sum = |fund: Fund| -> Cents {
+                agg.payments
+                    .iter()
+                    .filter(|g| {
+                        g.unit == u
+                            && &g.project == key
+                            && g.kind == SpendKind::Project
+                            && g.fund == fund
+                    })
+                    .map(|g| g.amount)
+                    .sum()
+            };
+            let general = sum(Fund::General);
+            if general == 0 {
+                continue;
+            }
+            let other = sum(Fund::Other);
+            let note = if other != 0 {
+                format!("未包括其他资金支出{}万元", wan_display(other))
+            } else {
+                String::new()
+            };
+            total += general;
+            t.rows.push((
+                RowStyle::Normal,
+                vec![
+                    Cell::text(&unit.name),
+                    Cell::text(display),
+                    Cell::Money(general),
+                    Cell::Text(note),
+                ],
+            ));
+        }
+    }
+    t.rows.push((
+        RowStyle::Total,
+        vec![
+            Cell::text("合   计"),
+            Cell::Empty,
+            Cell::Money(total),
+            Cell::Empty,
+        ],
+    ));
+    t
+}
+
+fn score_table(cfg: &Config, scores: &Scores) -> Table {
+    let s = &cfg.scoring;
+    let h = |name: &str, p: f64| format!("{name}（{}分）", crate::config::dec(p).normalize());
+    let names = [
+        "序号".to_string(),
+        "单位名称".to_string(),
+        h("预算执行", s.budget_execution),
+        h("产出指标", s.output),
+        h("效益指标", s.benefit),
+        h("满意度指标", s.satisfaction),
+        "综合评分".to_string(),
+    ];
+    let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+    let mut t = Table::new(
+        "绩效评分",
+        format!("{}年度部门整体支出绩效自评评分表", cfg.report.year),
+        false,
+        &refs,
+    );
+    let groups = |g: Option<[Decimal; 3]>, f: &dyn Fn(Decimal) -> Decimal| -> Vec<Cell> {
+        match g {
+            Some(g) => g.iter().map(|x| Cell::Number(f(*x))).collect(),
+            None => vec![Cell::text("未评"), Cell::text("未评"), Cell::text("未评")],
+        }
+    };
+    for (i, u) in scores.units.iter().enumerate() {
+        let mut cells = vec![
+            Cell::Number(Decimal::from(i + 1)),
+            Cell::text(&cfg.units[u.unit].name),
+            Cell::Number(Scores::unit_display(u.execution)),
+        ];
+        cells.extend(groups(u.groups, &Scores::unit_display));
+        cells.push(Cell::Number(Scores::unit_display(u.total)));
+        t.rows.push((RowStyle::Normal, cells));
+    }
+    let d = &scores.dept;
+    let mut cells = vec![
+        Cell::text("部门加权平均分"),
+        Cell::Empty,
+        Cell::Number(d.execution),
+    ];
+    cells.extend(groups(d.groups, &|x| x));
+    cells.push(Cell::Number(d.total));
+    t.rows.push((RowStyle::Total, cells));
+    let mut cells = vec![
+        Cell::text("评价等级"),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+    ];
+    cells.push(Cell::Text(d.grade.clone()));
+    t.rows.push((RowStyle::Total, cells));
+    t
+}
+
+fn execution_table(cfg: &Config, scores: &Scores) -> Table {
+    let mut t = Table::new(
+        "单位执行",
+        format!("{}年度单位预算执行情况表", cfg.report.year),
+        true,
+        &["单位名称", "预算数", "实际支出", "执行率", "预算执行得分"],
+    );
+    let (mut b, mut a) = (0, 0);
+    for u in &scores.units {
+        b += u.budget;
+        a += u.actual;
+        t.rows.push((
+            RowStyle::Normal,
+            vec![
+                Cell::text(&cfg.units[u.unit].name),
+                Cell::Money(u.budget),
+                Cell::Money(u.actual),
+                Cell::Rate(u.rate),
+                Cell::Number(Scores::unit_display(u.execution)),
+            ],
+        ));
+    }
+    t.rows.push((
+        RowStyle::Total,
+        vec![
+            Cell::text("合  计"),
+            Cell::Money(b),
+            Cell::Money(a),
+            Cell::Rate(figures::rate(a, b)),
+            Cell::Number(scores.dept.execution),
+        ],
+    ));
+    t
+}
+
+fn indicator_table(cfg: &Config, scores: &Scores, indicators: &[Indicator]) -> Table {
+    let mut t = Table::new(
+        "指标得分",
+        format!("{}年度绩效指标自评得分表", cfg.report.year),
+        false,
+        &[
+            "单位名称",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "分值",
+            "方向",
+            "目标值",
+            "完成值",
+            "得分",
+            "偏差原因",
+            "说明",
+        ],
+    );
+    // Units in config order, then indicators in input order.
+    for u in 0..cfg.units.len() {
+        for (i, ind) in indicators.iter().enumerate().filter(|(_, x)| x.unit == u) {
+            let s = &scores.indicators[i];
+            let style = if s.score < ind.points {
+                RowStyle::Highlight
+            } else {
+                RowStyle::Normal
+            };
+            t.rows.push((
+                style,
+                vec![
+                    Cell::text(&cfg.units[u].name),
+                    Cell::text(ind.level1.label()),
+                    Cell::text(&ind.level2),
+                    Cell::text(&ind.name),
+                    Cell::Number(ind.points.normalize()),
+                    Cell::text(ind.direction.label()),
+                    Cell::text(&ind.target_text),
+                    Cell::text(&ind.actual_text),
+                    Cell::Number(Scores::unit_display(s.score)),
+                    Cell::text(&ind.reason),
+                    Cell::Text(if s.overridden {
+                        "采用填报的自评得分（未按公式计算）".into()
+                    } else {
+                        String::new()
+                    }),
+                ],
+            ));
+        }
+    }
+    t
+}
+
+/// 序时进度 at the end of month `m`.
+pub fn time_progress(basis: ProgressBasis, year: i32, m: u32) -> Decimal {
+    match basis {
+        ProgressBasis::Month => Decimal::from(m) / Decimal::from(12),
+        ProgressBasis::Day => {
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            let dim = [
+                31,
+                if leap { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ];
+            let elapsed: u32 = dim[..m as usize].iter().sum();
+            Decimal::from(elapsed) / Decimal::from(if leap { 366 } else { 365 })
+        }
+    }
+}
+
+fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores) -> Table {
+    let mut t = Table::new(
+        "执行进度",
+        format!("{}年度预算执行进度表", cfg.report.year),
+        true,
+        &[
+            "单位名称",
+            "月份",
+            "预算数",
+            "累计实际支出",
+            "累计执行率",
+            "序时进度",
+            "进度差（百分点）",
+            "进度差（万元）",
+        ],
+    );
+    let last = agg.payments.iter().map(|g| g.month).max().unwrap_or(0);
+    let mut rows_for = |name: &str, budget: Cents, monthly: &[Cents; 13], total_row: bool| {
+        let mut cum = 0;
+        for m in 1..=last {
+            cum += monthly[m as usize];
+            let progress = time_progress(cfg.report.progress_basis, cfg.report.year, m);
+            let rate = figures::rate(cum, budget);
+            let behind = rate.is_some_and(|r| r < progress);
+            let gap_points = rate.map(|r| (r - progress) * Decimal::ONE_HUNDRED);
+            let gap_wan =
+                (Decimal::from(cum) - Decimal::from(budget) * progress) / Decimal::from(1_000_000);
+            let style = if total_row {
+                RowStyle::Total
+            } else if behind {
+                RowStyle::Highlight
+            } else {
+                RowStyle::Normal
+            };
+            t.rows.push((
+                style,
+                vec![
+                    Cell::text(name),
+                    Cell::text(format!("{m}月")),
+                    Cell::Money(budget),
+                    Cell::Money(cum),
+                    Cell::Rate(rate),
+                    Cell::Rate(Some(progress)),
+                    gap_points.map(|g| Cell::Fixed(g, 2)).unwrap_or(Cell::Empty),
+                    Cell::Fixed(gap_wan, 2),
+                ],
+            ));
+        }
+    };
+    let mut dept = [0i64; 13];
+    let mut dept_budget = 0;
+    for u in &scores.units {
+        let mut monthly = [0i64; 13];
+        for g in agg.payments.iter().filter(|g| g.unit == u.unit) {
+            monthly[g.month as usize] += g.amount;
+            dept[g.month as usize] += g.amount;
+        }
+        dept_budget += u.budget;
+        rows_for(&cfg.units[u.unit].name, u.budget, &monthly, false);
+    }
+    rows_for("部门合计", dept_budget, &dept, true);
+    t
+}
+
+/// The 尾差 of a table: for each money column of a table with a total row, the displayed
+/// rows' sum against the displayed total.
+fn tail_diffs(t: &mut Table) -> Vec<TailDiff> {
+    let Some((RowStyle::Total, total)) = t.rows.last() else {
+        return Vec::new();
+    };
+    if t.sheet == "执行进度" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (c, cell) in total.iter().enumerate() {
+        let Cell::Money(total) = cell else { continue };
+        let rows_sum: Decimal = t.rows[..t.rows.len() - 1]
+            .iter()
+            .filter_map(|(_, r)| match r.get(c) {
+                Some(Cell::Money(x)) => Some(wan_display(*x)),
+                _ => None,
+            })
+            .sum();
+        if rows_sum != wan_display(*total) {
+            let column = t
+                .header
+                .iter()
+                .filter(|h| h.col as usize <= c && c < (h.col + h.cols) as usize)
+                .map(|h| h.text.clone())
+                .collect::<Vec<_>>()
+                .join("·");
+            out.push(TailDiff {
+                sheet: t.sheet.clone(),
+                column,
+                rows_sum,
+                total: wan_display(*total),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_progress_by_month_and_day() {
+        assert_eq!(
+            time_progress(ProgressBasis::Month, 2023, 6),
+            Decimal::new(5, 1)
+        );
+        assert_eq!(time_progress(ProgressBasis::Day, 2023, 12), Decimal::ONE);
+        assert_eq!(
+            time_progress(ProgressBasis::Day, 2023, 1),
+            Decimal::from(31) / Decimal::from(365)
+        );
+        assert_eq!(
+            time_progress(ProgressBasis::Day, 2024, 2),
+            Decimal::from(60) / Decimal::from(366)
+        );
+    }
+
+    #[test]
+    fn tail_differences_are_found() {
+        let mut t = Table::new("项目支出", "t".into(), true, &["单位名称", "支出金额"]);
+        // 0.004 + 0.004 万元 display 0.00 + 0.00, but the total 0.008 displays 0.01.
+        t.rows
+            .push((RowStyle::Normal, vec![Cell::text("a"), Cell::Money(40_00)]));
+        t.rows
+            .push((RowStyle::Normal, vec![Cell::text("b"), Cell::Money(40_00)]));
+        t.rows.push((
+            RowStyle::Total,
+            vec![Cell::text("合计"), Cell::Money(80_00)],
+        ));
+        let d = tail_diffs(&mut t);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].column, "支出金额");
+        assert_eq!(
+            (d[0].rows_sum.to_string(), d[0].total.to_string()),
+            ("0.00".into(), "0.01".into())
+        );
+    }
+}
