@@ -19,6 +19,8 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --release --all-targets -- -D warnings
 
-# Rewrite the bundled sample (input/) from the plan in examples/gen_sample.rs.
+# Rewrite the bundled sample (input/, and the same files in fixtures/yueyang-2023/input/)
+# from the plan in examples/gen_sample.rs.
 sample:
     cargo run --release --example gen_sample -- input
+    cargo run --release --example gen_sample -- fixtures/yueyang-2023/input
