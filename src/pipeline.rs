@@ -29,6 +29,8 @@ pub struct Check {
     pub left: Cents,
     pub right: Cents,
     pub note: String,
+    /// Left and right count rows, not cents.
+    pub rows: bool,
 }
 
 impl Check {
@@ -171,6 +173,7 @@ fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates) -> Vec<Check> {
             left: *input,
             right: used + rejected,
             note: format!("输入金额 = 使用 {} + 拒绝 {}", yuan(*used), yuan(*rejected)),
+            rows: false,
         });
     }
     out.push(Check {
@@ -179,6 +182,7 @@ fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates) -> Vec<Check> {
         left: all.0,
         right: all.1 + all.2,
         note: format!("输入金额 = 使用 {} + 拒绝 {}", yuan(all.1), yuan(all.2)),
+        rows: false,
     });
     let rows_read: u32 = v
         .sheets
@@ -197,7 +201,8 @@ fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates) -> Vec<Check> {
         object: "全部已识别工作表".into(),
         left: rows_read as Cents,
         right: rows_placed as Cents,
-        note: "读取行数 = 使用 + 拒绝 + 空行 + 说明行 + 合计行（此行单位为行，非元）".into(),
+        note: "读取行数 = 使用 + 拒绝 + 空行 + 说明行 + 合计行（单位：行）".into(),
+        rows: true,
     });
     let cls = &cfg.classification;
     for f in FIGURES.iter().chain([&GOVFUND_BASIC, &GOVFUND_PROJECT]) {
@@ -207,6 +212,7 @@ fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates) -> Vec<Check> {
             left: f.from_aggregates(cls, agg),
             right: f.from_rows(cls, &v.payments, &v.budgets),
             note: "左：分组汇总；右：逐行复核".into(),
+            rows: false,
         });
     }
     out

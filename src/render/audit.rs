@@ -185,12 +185,13 @@ fn checks(checks: &[Check], year: i32) -> Table {
             "对象",
             "左（元）",
             "右（元）",
-            "差额（元）",
+            "差额",
             "结果",
             "说明",
         ],
     );
     for c in checks {
+        let amount = |x: Cents| if c.rows { Cell::Number(Decimal::from(x)) } else { yuan_cell(x) };
         t.rows.push((
             if c.ok() {
                 RowStyle::Normal
@@ -200,9 +201,9 @@ fn checks(checks: &[Check], year: i32) -> Table {
             vec![
                 Cell::text(&c.category),
                 Cell::text(&c.object),
-                yuan_cell(c.left),
-                yuan_cell(c.right),
-                yuan_cell(c.left - c.right),
+                amount(c.left),
+                amount(c.right),
+                amount(c.left - c.right),
                 ok_cell(c.ok()),
                 Cell::text(&c.note),
             ],

@@ -1,0 +1,103 @@
+//! The command line: subcommands, exit codes, determinism, `check` and `diff`.
+
+mod common;
+use common::*;
+
+fn sample() -> String {
+    root().join("input").display().to_string()
+}
+
+const OUTPUTS: [&str; 3] = [
+    "2023年度岳阳市住房和城乡建设局部门整体支出绩效自评表.xlsx",
+    "2023年度核对底稿.xlsx",
+    "2023年度支出明细.csv",
+];
+
+#[test]
+fn two_runs_give_byte_identical_outputs() {
+    let w = Workdir::new("cli-deterministic");
+    w.run(&["run", "--input", &sample(), "--output", "a"]).expect_code(0);
+    w.run(&["--input", &sample(), "--output", "b"]).expect_code(0); // no subcommand = run
+    for name in OUTPUTS {
+        let (a, b) = (std::fs::read(w.path(&format!("a/{name}"))).unwrap(), std::fs::read(w.path(&format!("b/{name}"))).unwrap());
+        assert!(a == b, "{name} differs between two runs");
+    }
+}
+
+#[test]
+fn defaults_are_input_to_output_in_the_current_folder() {
+    let w = Workdir::new("cli-defaults");
+    copy_dir(&root().join("input"), &w.path("input"));
+    w.run(&[]).expect_code(0);
+    for name in OUTPUTS {
+        assert!(w.path(&format!("output/{name}")).exists(), "output/{name}");
+    }
+}
+
+#[test]
+fn check_prints_a_summary_and_writes_nothing() {
+    let w = Workdir::new("cli-check");
+    let run = w.run(&["check", "--input", &sample()]);
+    run.expect_code(0);
+    let out = run.stdout();
+    for fragment in [
+        "文件 14 个",
+        "支出明细 12、预算指标 1、绩效指标 1、未识别 2",
+        "单位：配置 9 个",
+        "部门实际支出总额：15698.18 万元",
+        "预算执行率：70.53%",
+        "0 个错误",
+    ] {
+        assert!(out.contains(fragment), "check lacks “{fragment}”\n{}", run.describe());
+    }
+    assert!(out.lines().count() <= 24, "more than one screen:\n{out}");
+    assert_eq!(std::fs::read_dir(&w.dir).unwrap().count(), 0, "check wrote something");
+}
+
+#[test]
+fn the_detail_csv_has_a_bom_and_one_line_per_used_row() {
+    let w = Workdir::new("cli-csv");
+    w.run(&["run", "--input", &sample(), "--output", "out"]).expect_code(0);
+    let bytes = std::fs::read(w.path(&format!("out/{}", OUTPUTS[2]))).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut total: i64 = 0;
+    let mut n = 0;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let amount = &r[13];
+        let (int, frac) = amount.split_once('.').unwrap_or((amount, "0"));
+        let sign = if int.starts_with('-') { -1 } else { 1 };
+        total += int.parse::<i64>().unwrap() * 100 + sign * format!("{frac:0<2}").parse::<i64>().unwrap();
+        n += 1;
+    }
+    assert_eq!(n, 1610, "used payment rows");
+    assert_eq!(total, 15_698_180_000, "F10 in cents: 15698.18 万元");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let w = Workdir::new("cli-usage");
+    let r = w.run(&["run", "--bogus"]);
+    r.expect_code(2);
+    assert!(r.stderr().contains("未知的选项“--bogus”"), "{}", r.describe());
+    let r = w.run(&["run", "--input", "nowhere"]);
+    r.expect_code(2);
+    assert!(r.stderr().contains("找不到或无法读取配置文件"), "{}", r.describe());
+    w.run(&["diff", "only-one.xlsx"]).expect_code(2);
+}
+
+#[test]
+fn diff_says_equal_or_names_the_cell() {
+    let w = Workdir::new("cli-diff");
+    w.run(&["run", "--input", &sample(), "--output", "a"]).expect_code(0);
+    let other = root().join("fixtures/wenlv-2024/input");
+    w.run(&["run", "--input", other.to_str().unwrap(), "--output", "b"]).expect_code(0);
+    let a = format!("a/{}", OUTPUTS[0]);
+    w.run(&["diff", &a, &a]).expect_code(0);
+    let b = "b/2024年度某市文化和旅游局部门整体支出绩效自评表.xlsx";
+    let r = w.run(&["diff", &a, b]);
+    r.expect_code(1);
+    assert!(r.stdout().contains("支出概况!B4: expected 8204.44, got 27.7"), "{}", r.describe());
+}
