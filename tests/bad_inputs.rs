@@ -11,7 +11,11 @@ const REPORT: &str = "2023年度测试局部门整体支出绩效自评表.xlsx"
 #[test]
 fn every_case_of_the_bad_input_corpus() {
     let corpus = root().join("fixtures/bad");
-    let mut cases: Vec<_> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 20, "the corpus has {} cases", cases.len());
     let mut failures = Vec::new();
@@ -19,7 +23,13 @@ fn every_case_of_the_bad_input_corpus() {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         let expect = std::fs::read_to_string(case.join("expect.txt")).unwrap();
         let mut lines = expect.lines().filter(|l| !l.trim().is_empty());
-        let code: i32 = lines.next().unwrap().trim_start_matches("exit ").trim().parse().unwrap();
+        let code: i32 = lines
+            .next()
+            .unwrap()
+            .trim_start_matches("exit ")
+            .trim()
+            .parse()
+            .unwrap();
         let fragments: Vec<&str> = lines.collect();
 
         let w = Workdir::new(&format!("bad-{name}"));
@@ -62,8 +72,17 @@ fn every_case_of_the_bad_input_corpus() {
             problems.push(format!("check exits {} instead of {code}", check.code()));
         }
         if !problems.is_empty() {
-            failures.push(format!("{name}: {}\n{}", problems.join("; "), run.describe()));
+            failures.push(format!(
+                "{name}: {}\n{}",
+                problems.join("; "),
+                run.describe()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

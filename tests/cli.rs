@@ -16,10 +16,15 @@ const OUTPUTS: [&str; 3] = [
 #[test]
 fn two_runs_give_byte_identical_outputs() {
     let w = Workdir::new("cli-deterministic");
-    w.run(&["run", "--input", &sample(), "--output", "a"]).expect_code(0);
-    w.run(&["--input", &sample(), "--output", "b"]).expect_code(0); // no subcommand = run
+    w.run(&["run", "--input", &sample(), "--output", "a"])
+        .expect_code(0);
+    w.run(&["--input", &sample(), "--output", "b"])
+        .expect_code(0); // no subcommand = run
     for name in OUTPUTS {
-        let (a, b) = (std::fs::read(w.path(&format!("a/{name}"))).unwrap(), std::fs::read(w.path(&format!("b/{name}"))).unwrap());
+        let (a, b) = (
+            std::fs::read(w.path(&format!("a/{name}"))).unwrap(),
+            std::fs::read(w.path(&format!("b/{name}"))).unwrap(),
+        );
         assert!(a == b, "{name} differs between two runs");
     }
 }
@@ -48,16 +53,25 @@ fn check_prints_a_summary_and_writes_nothing() {
         "预算执行率：70.53%",
         "0 个错误",
     ] {
-        assert!(out.contains(fragment), "check lacks “{fragment}”\n{}", run.describe());
+        assert!(
+            out.contains(fragment),
+            "check lacks “{fragment}”\n{}",
+            run.describe()
+        );
     }
     assert!(out.lines().count() <= 24, "more than one screen:\n{out}");
-    assert_eq!(std::fs::read_dir(&w.dir).unwrap().count(), 0, "check wrote something");
+    assert_eq!(
+        std::fs::read_dir(&w.dir).unwrap().count(),
+        0,
+        "check wrote something"
+    );
 }
 
 #[test]
 fn the_detail_csv_has_a_bom_and_one_line_per_used_row() {
     let w = Workdir::new("cli-csv");
-    w.run(&["run", "--input", &sample(), "--output", "out"]).expect_code(0);
+    w.run(&["run", "--input", &sample(), "--output", "out"])
+        .expect_code(0);
     let bytes = std::fs::read(w.path(&format!("out/{}", OUTPUTS[2]))).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
@@ -69,7 +83,8 @@ fn the_detail_csv_has_a_bom_and_one_line_per_used_row() {
         let amount = &r[13];
         let (int, frac) = amount.split_once('.').unwrap_or((amount, "0"));
         let sign = if int.starts_with('-') { -1 } else { 1 };
-        total += int.parse::<i64>().unwrap() * 100 + sign * format!("{frac:0<2}").parse::<i64>().unwrap();
+        total += int.parse::<i64>().unwrap() * 100
+            + sign * format!("{frac:0<2}").parse::<i64>().unwrap();
         n += 1;
     }
     assert_eq!(n, 1610, "used payment rows");
@@ -81,23 +96,38 @@ fn usage_errors_exit_2() {
     let w = Workdir::new("cli-usage");
     let r = w.run(&["run", "--bogus"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("未知的选项“--bogus”"), "{}", r.describe());
+    assert!(
+        r.stderr().contains("未知的选项“--bogus”"),
+        "{}",
+        r.describe()
+    );
     let r = w.run(&["run", "--input", "nowhere"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("找不到或无法读取配置文件"), "{}", r.describe());
+    assert!(
+        r.stderr().contains("找不到或无法读取配置文件"),
+        "{}",
+        r.describe()
+    );
     w.run(&["diff", "only-one.xlsx"]).expect_code(2);
 }
 
 #[test]
 fn diff_says_equal_or_names_the_cell() {
     let w = Workdir::new("cli-diff");
-    w.run(&["run", "--input", &sample(), "--output", "a"]).expect_code(0);
+    w.run(&["run", "--input", &sample(), "--output", "a"])
+        .expect_code(0);
     let other = root().join("fixtures/wenlv-2024/input");
-    w.run(&["run", "--input", other.to_str().unwrap(), "--output", "b"]).expect_code(0);
+    w.run(&["run", "--input", other.to_str().unwrap(), "--output", "b"])
+        .expect_code(0);
     let a = format!("a/{}", OUTPUTS[0]);
     w.run(&["diff", &a, &a]).expect_code(0);
     let b = "b/2024年度某市文化和旅游局部门整体支出绩效自评表.xlsx";
     let r = w.run(&["diff", &a, b]);
     r.expect_code(1);
-    assert!(r.stdout().contains("支出概况!B4: expected 8204.44, got 27.7"), "{}", r.describe());
+    assert!(
+        r.stdout()
+            .contains("支出概况!B4: expected 8204.44, got 27.7"),
+        "{}",
+        r.describe()
+    );
 }

@@ -9,7 +9,8 @@ use std::path::Path;
 fn run_case(case: &str) -> Workdir {
     let w = Workdir::new(&format!("golden-{case}"));
     let input = root().join("fixtures").join(case).join("input");
-    w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"]).expect_code(0);
+    w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"])
+        .expect_code(0);
     w
 }
 
@@ -19,20 +20,30 @@ fn yueyang_2023_matches_its_expected_workbook_cell_by_cell() {
     let name = "2023年度岳阳市住房和城乡建设局部门整体支出绩效自评表.xlsx";
     let expected = root().join("fixtures/yueyang-2023/expected").join(name);
     let d = jixiao::cmd::diff::differences(&expected, &w.path(&format!("out/{name}"))).unwrap();
-    assert!(d.is_empty(), "report differs from the golden workbook:\n{}", d.join("\n"));
+    assert!(
+        d.is_empty(),
+        "report differs from the golden workbook:\n{}",
+        d.join("\n")
+    );
 }
 
 #[test]
 fn yueyang_fixture_inputs_are_the_bundled_sample() {
     // The golden case and `input/` are the same files (`just sample` writes both).
     fn files(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for p in entries {
             if p.is_dir() {
                 files(&p, base, out);
             } else {
-                out.push((p.strip_prefix(base).unwrap().display().to_string(), std::fs::read(&p).unwrap()));
+                out.push((
+                    p.strip_prefix(base).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
     }
@@ -43,7 +54,10 @@ fn yueyang_fixture_inputs_are_the_bundled_sample() {
     let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b));
     for ((name, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "fixtures/yueyang-2023/input/{name} differs from input/{name}");
+        assert!(
+            x == y,
+            "fixtures/yueyang-2023/input/{name} differs from input/{name}"
+        );
     }
 }
 
@@ -51,6 +65,9 @@ fn yueyang_fixture_inputs_are_the_bundled_sample() {
 fn wenlv_2024_matches_hand_computed_cells() {
     let w = run_case("wenlv-2024");
     let book = Book::open(&w.path("out/2024年度某市文化和旅游局部门整体支出绩效自评表.xlsx"));
-    let bad = check_expected_cells(&book, &root().join("fixtures/wenlv-2024/expected_cells.txt"));
+    let bad = check_expected_cells(
+        &book,
+        &root().join("fixtures/wenlv-2024/expected_cells.txt"),
+    );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }

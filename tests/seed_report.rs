@@ -10,7 +10,8 @@ const REPORT: &str = "out/2023年度岳阳市住房和城乡建设局部门整�
 fn run_sample(name: &str) -> (Workdir, Book) {
     let w = Workdir::new(name);
     let input = root().join("input");
-    w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"]).expect_code(0);
+    w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"])
+        .expect_code(0);
     let book = Book::open(&w.path(REPORT));
     (w, book)
 }
@@ -57,9 +58,21 @@ fn headline_figures_f1_to_f15() {
     let rows = money_of(&book, "支出概况");
     for (i, (label, value)) in want.iter().enumerate() {
         let row = 3 + i; // data from Excel row 4
-        let (l, v) = &rows.iter().find(|(l, _)| l == label).unwrap_or_else(|| panic!("支出概况: no row {label}"));
-        assert!(close(&v[0], *value), "支出概况!B{}: expected {value}, got {}", row + 1, v[0]);
-        assert_eq!(book.get("支出概况", &format!("A{}", row + 1)), V::T(l.clone()), "row order of 支出概况");
+        let (l, v) = &rows
+            .iter()
+            .find(|(l, _)| l == label)
+            .unwrap_or_else(|| panic!("支出概况: no row {label}"));
+        assert!(
+            close(&v[0], *value),
+            "支出概况!B{}: expected {value}, got {}",
+            row + 1,
+            v[0]
+        );
+        assert_eq!(
+            book.get("支出概况", &format!("A{}", row + 1)),
+            V::T(l.clone()),
+            "row order of 支出概况"
+        );
     }
 }
 
@@ -68,15 +81,33 @@ fn sangong_table_every_cell() {
     let (_, book) = run_sample("seed-sangong");
     // 单位名称 | 公车运行维护 预算, 决算 | 公车购置 预算, 决算 | 公务接待 预算, 决算 | 出国经费 预算, 决算
     let want: [(&str, [f64; 8]); 10] = [
-        ("岳阳市住房和城乡建设局本级", [7.50, 5.34, 0.0, 0.0, 7.00, 1.11, 0.0, 0.0]),
-        ("岳阳市城市建设档案馆", [0.0, 0.0, 0.0, 0.0, 1.00, 0.0, 0.0, 0.0]),
-        ("岳阳市城乡建设事务中心", [0.0, 0.0, 0.0, 0.0, 1.00, 0.0, 0.0, 0.0]),
+        (
+            "岳阳市住房和城乡建设局本级",
+            [7.50, 5.34, 0.0, 0.0, 7.00, 1.11, 0.0, 0.0],
+        ),
+        (
+            "岳阳市城市建设档案馆",
+            [0.0, 0.0, 0.0, 0.0, 1.00, 0.0, 0.0, 0.0],
+        ),
+        (
+            "岳阳市城乡建设事务中心",
+            [0.0, 0.0, 0.0, 0.0, 1.00, 0.0, 0.0, 0.0],
+        ),
         ("岳阳市房地产交易中心", [0.0; 8]),
-        ("岳阳市房地产市场服务中心", [0.0, 0.0, 0.0, 0.0, 0.50, 0.0, 0.0, 0.0]),
+        (
+            "岳阳市房地产市场服务中心",
+            [0.0, 0.0, 0.0, 0.0, 0.50, 0.0, 0.0, 0.0],
+        ),
         ("岳阳市建设工程质量安全监督站", [0.0; 8]),
         ("岳阳市绿色建筑产业发展服务中心", [0.0; 8]),
-        ("岳阳市污水处理监督中心", [6.00, 2.47, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
-        ("岳阳市住房保障服务中心", [6.00, 4.13, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        (
+            "岳阳市污水处理监督中心",
+            [6.00, 2.47, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        ),
+        (
+            "岳阳市住房保障服务中心",
+            [6.00, 4.13, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        ),
         ("合  计", [19.50, 11.94, 0.0, 0.0, 9.50, 1.11, 0.0, 0.0]),
     ];
     assert_eq!(book.get("三公经费", "A3"), V::T("单位名称".into()));
@@ -85,11 +116,18 @@ fn sangong_table_every_cell() {
     assert_eq!(book.get("三公经费", "I4"), V::T("2023年决算数".into()));
     for (i, (unit, cells)) in want.iter().enumerate() {
         let r = 5 + i;
-        assert_eq!(book.get("三公经费", &format!("A{r}")), V::T(unit.to_string()), "三公经费!A{r}");
+        assert_eq!(
+            book.get("三公经费", &format!("A{r}")),
+            V::T(unit.to_string()),
+            "三公经费!A{r}"
+        );
         for (k, value) in cells.iter().enumerate() {
             let addr = format!("{}{r}", (b'B' + k as u8) as char);
             let got = book.get("三公经费", &addr);
-            assert!(close(&got, *value), "三公经费!{addr}: expected {value}, got {got}");
+            assert!(
+                close(&got, *value),
+                "三公经费!{addr}: expected {value}, got {got}"
+            );
         }
     }
 }
@@ -99,27 +137,92 @@ fn project_table_every_row() {
     let (_, book) = run_sample("seed-projects");
     // (unit, project, 万元, remark) — the seed's 24 rows.
     let want: [(&str, &str, f64, &str); 24] = [
-        ("岳阳市住房和城乡建设局本级", "城乡建设事务管理经费", 419.77, ""),
+        (
+            "岳阳市住房和城乡建设局本级",
+            "城乡建设事务管理经费",
+            419.77,
+            "",
+        ),
         ("岳阳市住房和城乡建设局本级", "施工图审查经费", 299.77, ""),
-        ("岳阳市住房和城乡建设局本级", "可再生能源、绿色建筑产业发展配套资金", 29.58, ""),
-        ("岳阳市住房和城乡建设局本级", "采石场及砂石公司专项补助", 12.60, ""),
-        ("岳阳市住房和城乡建设局本级", "防范化解房地产项目风险工作经费", 21.04, ""),
-        ("岳阳市住房和城乡建设局本级", "居民自建房安全专项整治工作经费", 467.17, ""),
-        ("岳阳市住房和城乡建设局本级", "城市管网及污水处理补助资金", 1629.28, ""),
-        ("岳阳市住房和城乡建设局本级", "住房城乡建设引导专项资金", 95.06, ""),
-        ("岳阳市住房和城乡建设局本级", "四中人行天桥EPC建设项目", 5.64, ""),
-        ("岳阳市住房和城乡建设局本级", "历史文化名城保护经费", 68.43, ""),
+        (
+            "岳阳市住房和城乡建设局本级",
+            "可再生能源、绿色建筑产业发展配套资金",
+            29.58,
+            "",
+        ),
+        (
+            "岳阳市住房和城乡建设局本级",
+            "采石场及砂石公司专项补助",
+            12.60,
+            "",
+        ),
+        (
+            "岳阳市住房和城乡建设局本级",
+            "防范化解房地产项目风险工作经费",
+            21.04,
+            "",
+        ),
+        (
+            "岳阳市住房和城乡建设局本级",
+            "居民自建房安全专项整治工作经费",
+            467.17,
+            "",
+        ),
+        (
+            "岳阳市住房和城乡建设局本级",
+            "城市管网及污水处理补助资金",
+            1629.28,
+            "",
+        ),
+        (
+            "岳阳市住房和城乡建设局本级",
+            "住房城乡建设引导专项资金",
+            95.06,
+            "",
+        ),
+        (
+            "岳阳市住房和城乡建设局本级",
+            "四中人行天桥EPC建设项目",
+            5.64,
+            "",
+        ),
+        (
+            "岳阳市住房和城乡建设局本级",
+            "历史文化名城保护经费",
+            68.43,
+            "",
+        ),
         ("岳阳市城市建设档案馆", "建设档案事务管理经费", 89.86, ""),
         ("岳阳市城市建设档案馆", "城市管网及污水处理补助", 440.08, ""),
-        ("岳阳市城市建设档案馆", "地下管线平台运行维护经费", 61.28, ""),
+        (
+            "岳阳市城市建设档案馆",
+            "地下管线平台运行维护经费",
+            61.28,
+            "",
+        ),
         ("岳阳市城乡建设事务中心", "城乡建设事务管理经费", 143.59, ""),
         ("岳阳市城乡建设事务中心", "2022年非税收入结转", 42.18, ""),
-        ("岳阳市城乡建设事务中心", "财政补助（城市管网及污水补助资金）", 783.97, ""),
+        (
+            "岳阳市城乡建设事务中心",
+            "财政补助（城市管网及污水补助资金）",
+            783.97,
+            "",
+        ),
         ("岳阳市污水处理监督中心", "污水处理事务经费", 128.55, ""),
-        ("岳阳市污水处理监督中心", "城市管网及污水处理补助（污水处理监督系统）", 146.69, ""),
+        (
+            "岳阳市污水处理监督中心",
+            "城市管网及污水处理补助（污水处理监督系统）",
+            146.69,
+            "",
+        ),
         ("岳阳市住房保障服务中心", "保障房建设资金", 1500.00, ""),
         ("岳阳市住房保障服务中心", "老旧小区配套改造", 32.81, ""),
-        ("岳阳市住房保障服务中心", "工作经费及其他资金", 66.33, "未包括其他资金支出11.76万元"),
+        (
+            "岳阳市住房保障服务中心",
+            "工作经费及其他资金",
+            66.33,
+            "未包括其他资金支出11.76万元",
+        ),
         ("岳阳市住房保障服务中心", "业务工作经费", 146.86, ""),
         ("岳阳市住房保障服务中心", "运行维护经费", 116.29, ""),
         ("岳阳市建设工程质量安全监督站", "业务工作经费", 41.64, ""),
@@ -131,7 +234,11 @@ fn project_table_every_row() {
             .iter()
             .find(|r| r[0] == V::T(unit.into()) && r[1] == V::T(project.into()))
             .unwrap_or_else(|| panic!("项目支出: no row {unit} / {project}"));
-        assert!(close(&row[2], amount), "项目支出 {unit}/{project}: expected {amount}, got {}", row[2]);
+        assert!(
+            close(&row[2], amount),
+            "项目支出 {unit}/{project}: expected {amount}, got {}",
+            row[2]
+        );
         let got_remark = match &row[3] {
             V::T(s) => s.clone(),
             _ => String::new(),
@@ -140,7 +247,11 @@ fn project_table_every_row() {
     }
     let total = rows.last().unwrap();
     assert_eq!(total[0], V::T("合   计".into()));
-    assert!(close(&total[2], 6788.47), "项目支出 total: got {}", total[2]);
+    assert!(
+        close(&total[2], 6788.47),
+        "项目支出 total: got {}",
+        total[2]
+    );
     // Units in config order: the seed lists 质安站 last; SPEC §7 says config order (docs/decisions.md).
     assert_eq!(rows[0][0], V::T("岳阳市住房和城乡建设局本级".into()));
 }
@@ -151,32 +262,64 @@ fn scoring_table_every_cell() {
     assert_eq!(book.get("绩效评分", "C3"), V::T("预算执行（10分）".into()));
     assert_eq!(book.get("绩效评分", "D3"), V::T("产出指标（50分）".into()));
     assert_eq!(book.get("绩效评分", "E3"), V::T("效益指标（30分）".into()));
-    assert_eq!(book.get("绩效评分", "F3"), V::T("满意度指标（10分）".into()));
+    assert_eq!(
+        book.get("绩效评分", "F3"),
+        V::T("满意度指标（10分）".into())
+    );
     let want: [(&str, [f64; 5]); 9] = [
-        ("岳阳市住房和城乡建设局本级", [6.95, 50.0, 29.0, 10.0, 95.95]),
+        (
+            "岳阳市住房和城乡建设局本级",
+            [6.95, 50.0, 29.0, 10.0, 95.95],
+        ),
         ("岳阳市城市建设档案馆", [7.39, 47.55, 30.0, 10.0, 94.94]),
         ("岳阳市城乡建设事务中心", [4.13, 50.0, 26.0, 10.0, 90.13]),
         ("岳阳市房地产交易中心", [9.69, 50.0, 27.21, 10.0, 96.90]),
         ("岳阳市房地产市场服务中心", [7.73, 50.0, 30.0, 10.0, 97.73]),
-        ("岳阳市建设工程质量安全监督站", [9.42, 50.0, 30.0, 10.0, 99.42]),
-        ("岳阳市绿色建筑产业发展服务中心", [9.2, 50.0, 30.0, 10.0, 99.2]),
+        (
+            "岳阳市建设工程质量安全监督站",
+            [9.42, 50.0, 30.0, 10.0, 99.42],
+        ),
+        (
+            "岳阳市绿色建筑产业发展服务中心",
+            [9.2, 50.0, 30.0, 10.0, 99.2],
+        ),
         ("岳阳市污水处理监督中心", [6.77, 50.0, 28.0, 10.0, 94.77]),
         ("岳阳市住房保障服务中心", [9.94, 49.0, 29.0, 10.0, 97.94]),
     ];
     for (i, (unit, cells)) in want.iter().enumerate() {
         let r = 4 + i;
-        assert_eq!(book.get("绩效评分", &format!("A{r}")), n((i + 1) as f64), "绩效评分!A{r}");
-        assert_eq!(book.get("绩效评分", &format!("B{r}")), V::T(unit.to_string()), "绩效评分!B{r}");
+        assert_eq!(
+            book.get("绩效评分", &format!("A{r}")),
+            n((i + 1) as f64),
+            "绩效评分!A{r}"
+        );
+        assert_eq!(
+            book.get("绩效评分", &format!("B{r}")),
+            V::T(unit.to_string()),
+            "绩效评分!B{r}"
+        );
         for (k, value) in cells.iter().enumerate() {
             let addr = format!("{}{r}", (b'C' + k as u8) as char);
             let got = book.get("绩效评分", &addr);
-            assert!(close(&got, *value), "绩效评分!{addr}: expected {value}, got {got}");
+            assert!(
+                close(&got, *value),
+                "绩效评分!{addr}: expected {value}, got {got}"
+            );
         }
     }
     assert_eq!(book.get("绩效评分", "A13"), V::T("部门加权平均分".into()));
-    for (addr, value) in [("C13", 7.9), ("D13", 49.6), ("E13", 28.8), ("F13", 10.0), ("G13", 96.3)] {
+    for (addr, value) in [
+        ("C13", 7.9),
+        ("D13", 49.6),
+        ("E13", 28.8),
+        ("F13", 10.0),
+        ("G13", 96.3),
+    ] {
         let got = book.get("绩效评分", addr);
-        assert!(close(&got, value), "绩效评分!{addr}: expected {value}, got {got}");
+        assert!(
+            close(&got, value),
+            "绩效评分!{addr}: expected {value}, got {got}"
+        );
     }
     assert_eq!(book.get("绩效评分", "A14"), V::T("评价等级".into()));
     assert_eq!(book.get("绩效评分", "G14"), V::T("优秀".into()));
@@ -196,9 +339,16 @@ fn every_sheet_has_its_title_and_unit_note() {
     ] {
         assert_eq!(book.get(sheet, "A1"), V::T(title.into()), "{sheet}!A1");
         let row2: Vec<V> = book.rows(sheet)[1].clone();
-        assert_eq!(row2.contains(&V::T("单位：万元".into())), in_wan, "{sheet} row 2");
+        assert_eq!(
+            row2.contains(&V::T("单位：万元".into())),
+            in_wan,
+            "{sheet} row 2"
+        );
     }
     // 指标得分 keeps targets as typed.
     let rows = book.rows("指标得分");
-    assert!(rows.iter().any(|r| r[6] == V::T("≥2201套".into()) && r[7] == V::T("1981套".into())));
+    assert!(
+        rows.iter()
+            .any(|r| r[6] == V::T("≥2201套".into()) && r[7] == V::T("1981套".into()))
+    );
 }

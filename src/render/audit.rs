@@ -191,7 +191,13 @@ fn checks(checks: &[Check], year: i32) -> Table {
         ],
     );
     for c in checks {
-        let amount = |x: Cents| if c.rows { Cell::Number(Decimal::from(x)) } else { yuan_cell(x) };
+        let amount = |x: Cents| {
+            if c.rows {
+                Cell::Number(Decimal::from(x))
+            } else {
+                yuan_cell(x)
+            }
+        };
         t.rows.push((
             if c.ok() {
                 RowStyle::Normal

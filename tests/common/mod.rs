@@ -19,7 +19,9 @@ pub struct Workdir {
 
 impl Workdir {
     pub fn new(name: &str) -> Workdir {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("jixiao-tests").join(name);
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join("jixiao-tests")
+            .join(name);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Workdir { dir }
@@ -36,7 +38,10 @@ impl Workdir {
             .current_dir(&self.dir)
             .output()
             .unwrap();
-        Run { args: args.iter().map(|s| s.to_string()).collect(), output }
+        Run {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            output,
+        }
     }
 }
 
@@ -137,7 +142,10 @@ impl Book {
     /// The value at `sheet!A1`.
     pub fn get(&self, sheet: &str, addr: &str) -> V {
         let (r, c) = parse_addr(addr);
-        let s = self.sheets.get(sheet).unwrap_or_else(|| panic!("no sheet {sheet}"));
+        let s = self
+            .sheets
+            .get(sheet)
+            .unwrap_or_else(|| panic!("no sheet {sheet}"));
         s.get(&(r, c)).cloned().unwrap_or(V::Empty)
     }
 
@@ -147,16 +155,26 @@ impl Book {
         let max_r = s.keys().map(|k| k.0).max().unwrap_or(0);
         let max_c = s.keys().map(|k| k.1).max().unwrap_or(0);
         (0..=max_r)
-            .map(|r| (0..=max_c).map(|c| s.get(&(r, c)).cloned().unwrap_or(V::Empty)).collect())
+            .map(|r| {
+                (0..=max_c)
+                    .map(|c| s.get(&(r, c)).cloned().unwrap_or(V::Empty))
+                    .collect()
+            })
             .collect()
     }
 }
 
 /// `B4` → (3, 1).
 pub fn parse_addr(addr: &str) -> (u32, u32) {
-    let letters: String = addr.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = addr
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
     let row: u32 = addr[letters.len()..].parse().unwrap();
-    let col = letters.bytes().fold(0u32, |acc, b| acc * 26 + (b - b'A' + 1) as u32) - 1;
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + (b - b'A' + 1) as u32)
+        - 1;
     (row - 1, col)
 }
 
@@ -177,8 +195,14 @@ pub fn check_expected_cells(book: &Book, expected: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(expected).unwrap();
     let mut bad = Vec::new();
     let mut n = 0;
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let (lhs, want) = line.split_once(" = ").unwrap_or_else(|| panic!("bad line: {line}"));
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (lhs, want) = line
+            .split_once(" = ")
+            .unwrap_or_else(|| panic!("bad line: {line}"));
         let (sheet, addr) = lhs.split_once('!').unwrap();
         n += 1;
         bad.extend(check_cell(book, sheet, addr, want));
