@@ -18,7 +18,7 @@ fn yuan_text(c: i64, style: u8) -> String {
     let grouped = if style % 2 == 1 {
         let mut g = String::new();
         for (i, ch) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
                 g.push(',');
             }
             g.push(ch);
