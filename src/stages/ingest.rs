@@ -185,72 +185,85 @@ fn read_workbook(bytes: Vec<u8>, ext: &str) -> Result<Vec<RawSheet>, String> {
 }
 
 /// Decodes CSV bytes: UTF-8 (a BOM is dropped) when valid, else GB18030 (a superset of GBK).
-pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+/// Valid UTF-8 is borrowed, not copied.
+pub fn decode_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(body) {
-        return Ok(s.to_string());
+        return Ok(std::borrow::Cow::Borrowed(s));
     }
     let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
     if had_errors {
         return Err("既不是 UTF-8 也不是 GBK/GB18030 编码".to_string());
     }
-    Ok(text.into_owned())
+    Ok(std::borrow::Cow::Owned(text.into_owned()))
+}
+
+/// Calls `f(row, record)` for every CSV record, with `row` the 0-based line the record starts
+/// on (the reader skips blank lines; Excel shows them as rows).
+fn csv_records(
+    text: &str,
+    rel: &str,
+    mut f: impl FnMut(u32, &csv::StringRecord),
+) -> Result<(), Problem> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let bytes = text.as_bytes();
+    let (mut line, mut last_byte) = (0usize, 0usize);
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let more = rdr.read_record(&mut rec).map_err(|e| {
+            Problem::error(format!("CSV 格式错误：{e}"))
+                .file(rel)
+                .row(line as u32 + 1)
+        })?;
+        if !more {
+            return Ok(());
+        }
+        if let Some(p) = rec.position() {
+            // The position is where parsing resumed: skip the blank lines it passed.
+            let mut byte = (p.byte() as usize).min(bytes.len());
+            while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
+                byte += 1;
+            }
+            line += bytes[last_byte..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            last_byte = byte;
+        }
+        f(line as u32, &rec);
+    }
 }
 
 fn read_csv(bytes: &[u8], path: &Path, rel: &str) -> Result<RawSheet, Problem> {
     let text = decode_text(bytes)
         .map_err(|e| Problem::error(format!("无法读取 CSV 文件：{e}")).file(rel))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut cells: Vec<((u32, u32), Data)> = Vec::new();
+    // Two passes: the size first, so the cells go straight into their range (one copy).
     let (mut h, mut w) = (0u32, 0u32);
-    let (mut line, mut last_byte) = (0usize, 0usize);
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| {
-            Problem::error(format!("CSV 格式错误：{e}"))
-                .file(rel)
-                .row(i as u32 + 1)
-        })?;
-        // The reader skips blank lines: the record's row is the line its first byte is on.
-        let i = match rec.position() {
-            Some(p) => {
-                let mut byte = (p.byte() as usize).min(text.len());
-                // The position is where parsing resumed: skip the blank lines it passed.
-                while byte < text.len() && matches!(text.as_bytes()[byte], b'\r' | b'\n') {
-                    byte += 1;
+    csv_records(&text, rel, |row, rec| {
+        h = row + 1;
+        w = w.max(rec.len() as u32);
+    })?;
+    let mut range = if h == 0 || w == 0 {
+        Range::empty()
+    } else {
+        Range::new((0, 0), (h - 1, w - 1))
+    };
+    if h > 0 && w > 0 {
+        csv_records(&text, rel, |row, rec| {
+            for (j, field) in rec.iter().enumerate() {
+                if !field.trim().is_empty() {
+                    range.set_value((row, j as u32), Data::String(field.to_string()));
                 }
-                line += text.as_bytes()[last_byte..byte]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
-                last_byte = byte;
-                line
             }
-            None => i,
-        };
-        for (j, field) in rec.iter().enumerate() {
-            if !field.trim().is_empty() {
-                cells.push(((i as u32, j as u32), Data::String(field.to_string())));
-                w = w.max(j as u32 + 1);
-            }
-        }
-        h = i as u32 + 1;
+        })?;
     }
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let range = if h == 0 || w == 0 {
-        Range::empty()
-    } else {
-        let mut r = Range::new((0, 0), (h - 1, w - 1));
-        for (pos, v) in cells {
-            r.set_value(pos, v);
-        }
-        r
-    };
     Ok(RawSheet {
         name,
         range,

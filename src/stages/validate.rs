@@ -86,8 +86,27 @@ impl Validated {
     }
 }
 
-/// What makes two payment rows the same: voucher, date, unit, project, econ, fund, amount.
-type DupKey = (String, Date, usize, String, String, Fund, Cents);
+/// A hash of what makes two payment rows the same (SPEC §2.5).
+fn dup_hash(p: &Payment) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        &p.voucher, p.date, p.unit, &p.project, &p.econ, p.fund, p.amount,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+/// Voucher, date, unit, project, econ, fund and amount all equal.
+fn same_payment(a: &Payment, b: &Payment) -> bool {
+    a.voucher == b.voucher
+        && a.date == b.date
+        && a.unit == b.unit
+        && a.project == b.project
+        && a.econ == b.econ
+        && a.fund == b.fund
+        && a.amount == b.amount
+}
 
 /// Applies the cross-row rules (see the module docs).
 pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -> Validated {
@@ -120,7 +139,7 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
     }
 
     let year = cfg.report.year;
-    let mut dup_keys: HashMap<DupKey, (Arc<str>, u32)> = HashMap::new();
+    let mut dup_keys: HashMap<u64, (Arc<str>, u32, u32)> = HashMap::new();
     let mut display: HashMap<String, String> = HashMap::new();
     for f in files {
         for mut s in f.sheets {
@@ -147,17 +166,20 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                     s.rejected.push(rejected_payment(&p, msg));
                     continue;
                 }
-                let key = (
-                    p.voucher.clone(),
-                    p.date,
-                    p.unit,
-                    p.project.clone(),
-                    p.econ.clone(),
-                    p.fund,
-                    p.amount,
-                );
-                match dup_keys.get(&key) {
-                    Some((file, row)) if **file != *p.prov.file => {
+                // Rows are keyed by a hash of the SPEC §2.5 fields (8 bytes a row, not
+                // copies of its strings); a hit is confirmed field by field.
+                let key = dup_hash(&p);
+                let earlier = dup_keys.get(&key).filter(|(_, _, idx)| {
+                    let idx = *idx as usize;
+                    let q = if idx < v.payments.len() {
+                        &v.payments[idx]
+                    } else {
+                        &kept[idx - v.payments.len()]
+                    };
+                    same_payment(q, &p)
+                });
+                match earlier {
+                    Some((file, row, _)) if **file != *p.prov.file => {
                         let msg = format!(
                             "与“{file}”第{row}行完全相同（凭证号、日期、单位、项目、经济分类、资金性质、金额均一致）：导出期间重叠？此行未使用"
                         );
@@ -170,7 +192,7 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                         s.rejected.push(rejected_payment(&p, msg));
                         continue;
                     }
-                    Some((_, row)) => {
+                    Some((_, row, _)) => {
                         v.problems.push(
                             Problem::warning(format!(
                                 "与本表第{row}行完全相同，请确认不是重复录入（已计入）"
@@ -184,7 +206,10 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                         );
                     }
                     None => {
-                        dup_keys.insert(key, (p.prov.file.clone(), p.prov.row));
+                        let idx = (v.payments.len() + kept.len()) as u32;
+                        dup_keys
+                            .entry(key)
+                            .or_insert((p.prov.file.clone(), p.prov.row, idx));
                     }
                 }
                 kept.push(p);
