@@ -79,8 +79,18 @@ pub fn write_table(ws: &mut Worksheet, t: &Table, st: &Styles) -> Result<()> {
     let first_data = h0 + t.header_rows;
     for (i, (style, cells)) in t.rows.iter().enumerate() {
         let r = first_data + i as u32;
+        // A total row's label spills over the empty cell beside it (部门加权平均分, 合   计).
+        let merged_label = *style == RowStyle::Total
+            && matches!(cells.first(), Some(Cell::Text(_)))
+            && matches!(cells.get(1), Some(Cell::Empty));
         for (c, cell) in cells.iter().enumerate() {
             let c16 = c as u16;
+            if merged_label && c < 2 {
+                if let (0, Cell::Text(s)) = (c, cell) {
+                    ws.merge_range(r, 0, r, 1, s, &st.total_text)?;
+                }
+                continue;
+            }
             let (text_f, money_f, rate_f, number_f, fixed_f) = match style {
                 RowStyle::Normal => (&st.text, &st.money, &st.rate, &st.number, &st.fixed),
                 RowStyle::Total => (

@@ -122,6 +122,14 @@ pub fn read_file(path: &Path, rel: &str) -> Result<RawFile, Problem> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
+    // An encrypted OOXML workbook is an OLE compound file, not a zip.
+    let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    if ole && (ext == "xlsx" || ext == "xlsm") {
+        return Err(Problem::error(
+            "无法读取电子表格：文件设有打开密码（已加密），或是另存为 .xlsx 的旧版 xls 文件；请在 Excel 中取消密码或另存为 .xlsx 后再试",
+        )
+        .file(rel));
+    }
     let sheets = if ext == "csv" {
         vec![read_csv(&bytes, path, rel)?]
     } else {
