@@ -1,0 +1,225 @@
+//! The three kinds of sheet, their columns and synonyms (SPEC §2.2), header names and the
+//! amount unit of a sheet (SPEC §2.1).
+
+use super::norm;
+use rust_decimal::Decimal;
+
+// ---------------------------------------------------------------------------------------
+// Sheet kinds and their columns (SPEC §2.2)
+
+/// The three kinds of sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Payment,
+    Budget,
+    Indicators,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Payment => "支出明细",
+            Kind::Budget => "预算指标",
+            Kind::Indicators => "绩效指标",
+        }
+    }
+}
+
+/// A logical column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Date,
+    Unit,
+    UnitCode,
+    Project,
+    SpendKind,
+    Econ,
+    Fund,
+    Voucher,
+    Memo,
+    Amount,
+    BudgetKind,
+    DocNo,
+    Level1,
+    Level2,
+    Name,
+    Points,
+    Direction,
+    Target,
+    Actual,
+    Grade,
+    Score,
+    Reason,
+}
+
+const DATE: &[&str] = &["支付日期", "日期", "记账日期", "凭证日期", "付款日期"];
+const UNIT: &[&str] = &["单位名称", "预算单位", "预算单位名称", "单位"];
+const UNIT_CODE: &[&str] = &["单位编码", "预算单位编码"];
+const PROJECT: &[&str] = &["项目名称", "项目", "支出项目"];
+const SPEND_KIND: &[&str] = &["支出类型", "预算类型", "支出类别"];
+const ECON: &[&str] = &[
+    "经济分类",
+    "部门经济分类",
+    "经济科目",
+    "部门经济分类科目",
+    "支出经济分类",
+];
+const FUND: &[&str] = &["资金性质", "资金来源", "资金类型"];
+const VOUCHER: &[&str] = &["支付凭证号", "凭证号", "支付申请号", "流水号"];
+const MEMO: &[&str] = &["摘要", "用途"];
+const PAY_AMOUNT: &[&str] = &["支付金额", "支出金额", "金额", "发生额", "实际支出"];
+const BUDGET_KIND: &[&str] = &["指标类型", "调整类型", "预算调整类型"];
+const DOC_NO: &[&str] = &["指标文号", "文号"];
+const BUDGET_AMOUNT: &[&str] = &["指标金额", "预算金额", "金额"];
+const LEVEL1: &[&str] = &["一级指标"];
+const LEVEL2: &[&str] = &["二级指标"];
+const NAME: &[&str] = &["三级指标", "指标名称"];
+const POINTS: &[&str] = &["分值", "权重"];
+const DIRECTION: &[&str] = &["指标方向", "指标性质", "方向"];
+const TARGET: &[&str] = &["年度指标值", "目标值", "指标值"];
+const ACTUAL: &[&str] = &["实际完成值", "完成值", "实际值"];
+const GRADE: &[&str] = &["完成等级", "等级"];
+const SCORE: &[&str] = &["得分", "自评得分"];
+const REASON: &[&str] = &["偏差原因", "扣分原因", "偏差原因分析"];
+
+/// The fields of a kind, with their synonyms (in priority order) and whether required.
+pub fn fields(kind: Kind) -> Vec<(Field, &'static [&'static str], bool)> {
+    use Field::*;
+    match kind {
+        Kind::Payment => vec![
+            (Date, DATE, true),
+            (Unit, UNIT, true),
+            (UnitCode, UNIT_CODE, false),
+            (Project, PROJECT, false),
+            (SpendKind, SPEND_KIND, false),
+            (Econ, ECON, true),
+            (Fund, FUND, false),
+            (Voucher, VOUCHER, false),
+            (Memo, MEMO, false),
+            (Amount, PAY_AMOUNT, true),
+        ],
+        Kind::Budget => vec![
+            (Unit, UNIT, true),
+            (UnitCode, UNIT_CODE, false),
+            (Project, PROJECT, false),
+            (SpendKind, SPEND_KIND, false),
+            (Econ, ECON, true),
+            (Fund, FUND, false),
+            (BudgetKind, BUDGET_KIND, true),
+            (DocNo, DOC_NO, false),
+            (Date, DATE, false),
+            (Amount, BUDGET_AMOUNT, true),
+        ],
+        Kind::Indicators => vec![
+            (Unit, UNIT, true),
+            (Level1, LEVEL1, true),
+            (Level2, LEVEL2, false),
+            (Name, NAME, true),
+            (Points, POINTS, true),
+            (Direction, DIRECTION, true),
+            (Target, TARGET, false),
+            (Actual, ACTUAL, false),
+            (Grade, GRADE, false),
+            (Score, SCORE, false),
+            (Reason, REASON, false),
+        ],
+    }
+}
+
+fn all_synonyms() -> impl Iterator<Item = &'static str> {
+    [
+        DATE,
+        UNIT,
+        UNIT_CODE,
+        PROJECT,
+        SPEND_KIND,
+        ECON,
+        FUND,
+        VOUCHER,
+        MEMO,
+        PAY_AMOUNT,
+        BUDGET_KIND,
+        DOC_NO,
+        BUDGET_AMOUNT,
+        LEVEL1,
+        LEVEL2,
+        NAME,
+        POINTS,
+        DIRECTION,
+        TARGET,
+        ACTUAL,
+        GRADE,
+        SCORE,
+        REASON,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+}
+
+pub(super) fn is_column_name(name: &str) -> bool {
+    !name.is_empty() && all_synonyms().any(|s| s == name)
+}
+
+/// A header cell normalised: NFKC, no whitespace, and a trailing `(元)`/`(万元)` removed and
+/// returned as the column's amount unit.
+pub fn header_name(raw: &str) -> (String, Option<AmountUnit>) {
+    let n = norm(raw);
+    for (suffix, unit) in [("(元)", AmountUnit::Yuan), ("(万元)", AmountUnit::Wan)] {
+        if let Some(stem) = n.strip_suffix(suffix) {
+            return (stem.to_string(), Some(unit));
+        }
+    }
+    (n, None)
+}
+
+/// 元 or 万元.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountUnit {
+    Yuan,
+    Wan,
+}
+
+impl AmountUnit {
+    pub fn label(self) -> &'static str {
+        match self {
+            AmountUnit::Yuan => "元",
+            AmountUnit::Wan => "万元",
+        }
+    }
+    pub(super) fn factor(self) -> Decimal {
+        match self {
+            AmountUnit::Yuan => Decimal::ONE,
+            AmountUnit::Wan => Decimal::from(10_000),
+        }
+    }
+}
+
+/// `单位：元` / `单位：万元` in a title cell (any colon, any spacing).
+pub fn title_unit(raw: &str) -> Option<AmountUnit> {
+    let n = norm(raw);
+    n.match_indices("单位:").find_map(|(idx, m)| {
+        let rest = &n[idx + m.len()..];
+        if rest.starts_with("万元") {
+            Some(AmountUnit::Wan)
+        } else if rest.starts_with('元') {
+            Some(AmountUnit::Yuan)
+        } else {
+            None
+        }
+    })
+}
+
+/// The kind of a sheet from its header names, in the order of SPEC §2.2.
+pub(super) fn classify(names: &[String]) -> Option<Kind> {
+    let has = |syn: &[&str]| names.iter().any(|n| syn.contains(&n.as_str()));
+    if has(LEVEL1) && has(POINTS) {
+        Some(Kind::Indicators)
+    } else if has(BUDGET_KIND) {
+        Some(Kind::Budget)
+    } else if has(UNIT) && has(PAY_AMOUNT) {
+        Some(Kind::Payment)
+    } else {
+        None
+    }
+}
