@@ -63,7 +63,8 @@ pub struct Table {
 }
 
 impl Table {
-    fn new(sheet: &str, title: String, in_wan: bool, names: &[&str]) -> Table {
+    /// A table with one header row of `names`.
+    pub fn new(sheet: &str, title: String, in_wan: bool, names: &[&str]) -> Table {
         Table {
             sheet: sheet.to_string(),
             title,

@@ -7,7 +7,7 @@ use crate::model::*;
 use crate::pipeline::{Check, Outcome};
 use crate::render::report::{new_workbook, write_table};
 use crate::render::style::Styles;
-use crate::tables::{Cell, HeaderCell, RowStyle, Table};
+use crate::tables::{Cell, RowStyle, Table};
 use anyhow::Result;
 use rust_decimal::Decimal;
 use std::io::Write;
@@ -16,25 +16,7 @@ use std::io::Write;
 const MAX_ROWS: usize = 1_048_576 - 4;
 
 fn table(sheet: &str, title: &str, names: &[&str]) -> Table {
-    Table {
-        sheet: sheet.into(),
-        title: title.into(),
-        in_wan: false,
-        header: names
-            .iter()
-            .enumerate()
-            .map(|(c, n)| HeaderCell {
-                row: 0,
-                col: c as u16,
-                rows: 1,
-                cols: 1,
-                text: n.to_string(),
-            })
-            .collect(),
-        header_rows: 1,
-        columns: names.len() as u16,
-        rows: Vec::new(),
-    }
+    Table::new(sheet, title.to_string(), false, names)
 }
 
 fn yuan_cell(c: Cents) -> Cell {
