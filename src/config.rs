@@ -223,14 +223,31 @@ impl Config {
         if !(1900..=2200).contains(&self.report.year) {
             bail!("report.year “{}” 不是有效年度", self.report.year);
         }
-        let mut seen = std::collections::HashSet::new();
+        // Every name, alias and code points to one unit only.
+        let mut names: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+        let mut codes: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
         for u in &self.units {
             let key = crate::stages::normalise::unit_key(&u.name);
             if key.is_empty() {
                 bail!("单位名称不能为空");
             }
-            if !seen.insert(key) {
+            if names.contains_key(&key) && names[&key] == u.name {
                 bail!("单位“{}”重复配置", u.name);
+            }
+            for (label, raw) in
+                std::iter::once(("名称", &u.name)).chain(u.aliases.iter().map(|a| ("别名", a)))
+            {
+                let k = crate::stages::normalise::unit_key(raw);
+                if let Some(other) = names.insert(k, &u.name)
+                    && other != u.name
+                {
+                    bail!("{label}“{raw}”同时指向单位“{other}”和“{}”", u.name);
+                }
+            }
+            if let Some(c) = &u.code
+                && let Some(other) = codes.insert(crate::stages::normalise::norm(c), &u.name)
+            {
+                bail!("单位编码“{c}”同时配置给了“{other}”和“{}”", u.name);
             }
         }
         let s = &self.scoring;
@@ -279,6 +296,27 @@ mod tests {
     fn no_unit_is_an_error() {
         let err = Config::parse("[report]\ndepartment = \"某局\"\nyear = 2023\n").unwrap_err();
         assert!(err.to_string().contains("没有配置任何单位"));
+    }
+
+    #[test]
+    fn a_name_or_code_for_two_units_is_rejected() {
+        let two = "[[unit]]\nname = \"某局档案馆\"\n";
+        let err = Config::parse(&format!(
+            "{MIN}aliases = [\"档案馆\"]\n{two}aliases = [\"档案馆\"]\n"
+        ))
+        .unwrap_err();
+        assert!(err.to_string().contains("别名“档案馆”同时指向"), "{err}");
+        let err = Config::parse(&format!("{MIN}code = \"1\"\n{two}code = \"1\"\n")).unwrap_err();
+        assert!(err.to_string().contains("单位编码“1”同时配置给了"), "{err}");
+        let err = Config::parse(&format!(
+            "{MIN}{}",
+            MIN.split("[[unit]]")
+                .nth(1)
+                .map(|u| format!("[[unit]]{u}"))
+                .unwrap()
+        ))
+        .unwrap_err();
+        assert!(err.to_string().contains("重复配置"), "{err}");
     }
 
     #[test]

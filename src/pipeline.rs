@@ -68,10 +68,23 @@ impl Outcome {
 /// # Errors
 /// A usage error: the input folder cannot be listed.
 pub fn run(input: &Path, config_path: &Path, cfg: &Config) -> Result<Outcome> {
+    run_skipping(input, config_path, cfg, None)
+}
+
+/// [`run`], not reading `output` when it lies inside the input folder.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_skipping(
+    input: &Path,
+    config_path: &Path,
+    cfg: &Config,
+    output: Option<&Path>,
+) -> Result<Outcome> {
     if !input.is_dir() {
         bail!("输入文件夹 {} 不存在", input.display());
     }
-    let (files, mut problems) = ingest::list_files(input, config_path)
+    let (files, mut problems) = ingest::list_files(input, config_path, output)
         .with_context(|| format!("无法读取输入文件夹 {}", input.display()))?;
     if files.is_empty() && problems.is_empty() {
         problems.push(Problem::error(format!(

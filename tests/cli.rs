@@ -131,3 +131,13 @@ fn diff_says_equal_or_names_the_cell() {
         r.describe()
     );
 }
+
+#[test]
+fn an_output_folder_inside_the_input_folder_is_not_read_back() {
+    let w = Workdir::new("cli-output-inside-input");
+    copy_dir(&root().join("input"), &w.path("exports"));
+    w.run(&["run", "--input", "exports", "--output", "exports/报表"])
+        .expect_code(0);
+    w.run(&["run", "--input", "exports", "--output", "exports/报表"])
+        .expect_code(0);
+}

@@ -12,7 +12,7 @@ use anyhow::Result;
 pub fn run(paths: &Paths) -> Result<i32> {
     let config = paths.config();
     let cfg = Config::load(&config)?;
-    let o = pipeline::run(&paths.input(), &config, &cfg)?;
+    let o = pipeline::run_skipping(&paths.input(), &config, &cfg, Some(&paths.output()))?;
     print_problems(&o);
     let v = &o.validated;
     let count = |k: Option<Kind>| v.sheets.iter().filter(|s| s.kind == k).count();

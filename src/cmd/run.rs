@@ -24,10 +24,10 @@ pub fn output_names(cfg: &Config) -> (String, String, String) {
 pub fn run(paths: &Paths) -> Result<i32> {
     let config = paths.config();
     let cfg = Config::load(&config)?;
-    let outcome = pipeline::run(&paths.input(), &config, &cfg)?;
     let out_dir: PathBuf = paths.output();
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("无法创建输出文件夹 {}", out_dir.display()))?;
+    let outcome = pipeline::run_skipping(&paths.input(), &config, &cfg, Some(&out_dir))?;
     let (report_name, audit_name, csv_name) = output_names(&cfg);
 
     print_problems(&outcome);

@@ -52,10 +52,16 @@ pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "csv"];
 pub type FileList = Vec<(PathBuf, String)>;
 
 /// Lists the files to read under `dir`, recursively, sorted by relative path. Skips hidden
-/// files and folders, Excel lock files (`~$*`) and the config file. A file of any other type
+/// files and folders, Excel lock files (`~$*`), the config file, and `skip_dir` (the output
+/// folder, when a user puts it inside the input folder). A file of any other type
 /// is reported as an error (and not read).
-pub fn list_files(dir: &Path, config: &Path) -> std::io::Result<(FileList, Vec<Problem>)> {
+pub fn list_files(
+    dir: &Path,
+    config: &Path,
+    skip_dir: Option<&Path>,
+) -> std::io::Result<(FileList, Vec<Problem>)> {
     let config = config.canonicalize().ok();
+    let skip_dir = skip_dir.and_then(|d| d.canonicalize().ok());
     let mut out = Vec::new();
     let mut problems = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -69,7 +75,9 @@ pub fn list_files(dir: &Path, config: &Path) -> std::io::Result<(FileList, Vec<P
             }
             let ft = entry.file_type()?;
             if ft.is_dir() {
-                stack.push(path);
+                if skip_dir.is_none() || path.canonicalize().ok() != skip_dir {
+                    stack.push(path);
+                }
                 continue;
             }
             if config.is_some() && path.canonicalize().ok() == config {
@@ -192,9 +200,23 @@ fn read_workbook(bytes: Vec<u8>, ext: &str) -> Result<Vec<RawSheet>, String> {
     Ok(sheets)
 }
 
-/// Decodes CSV bytes: UTF-8 (a BOM is dropped) when valid, else GB18030 (a superset of GBK).
+/// Decodes CSV bytes: UTF-16 with a BOM; UTF-8 (a BOM is dropped) when valid; else GB18030
+/// (a superset of GBK).
 /// Valid UTF-8 is borrowed, not copied.
 pub fn decode_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
+    // Excel's “Unicode text” is UTF-16 with a BOM.
+    for (bom, enc) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    ] {
+        if let Some(body) = bytes.strip_prefix(bom) {
+            let (text, had_errors) = enc.decode_without_bom_handling(body);
+            if had_errors {
+                return Err("UTF-16 编码有误".to_string());
+            }
+            return Ok(std::borrow::Cow::Owned(text.into_owned()));
+        }
+    }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(body) {
         return Ok(std::borrow::Cow::Borrowed(s));
@@ -213,9 +235,17 @@ fn csv_records(
     rel: &str,
     mut f: impl FnMut(u32, &csv::StringRecord),
 ) -> Result<(), Problem> {
+    // Comma-separated, or tab-separated when the first lines have more tabs than commas.
+    let head: String = text.lines().take(30).collect();
+    let delimiter = if head.matches('\t').count() > head.matches(',').count() {
+        b'\t'
+    } else {
+        b','
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let bytes = text.as_bytes();
     let (mut line, mut last_byte) = (0usize, 0usize);
@@ -288,6 +318,16 @@ mod tests {
         assert_eq!(decode_text("\u{feff}单位".as_bytes()).unwrap(), "单位");
         let (gbk, _, _) = encoding_rs::GBK.encode("预算单位,金额");
         assert_eq!(decode_text(&gbk).unwrap(), "预算单位,金额");
+    }
+
+    #[test]
+    fn decodes_utf16_tab_separated_text() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "单位\t金额\n本级\t1,234.00\n".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let s = read_csv(&bytes, Path::new("a.csv"), "a.csv").unwrap();
+        assert_eq!(s.cell(1, 1), &Data::String("1,234.00".into()));
     }
 
     #[test]

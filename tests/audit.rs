@@ -1,0 +1,132 @@
+//! The audit workbook on the bundled sample (SPEC §8): every file and sheet accounted for,
+//! every sum reconciled, both computation paths agreeing.
+
+mod common;
+use common::*;
+
+#[test]
+fn the_sample_audit_reconciles_and_lists_every_sheet() {
+    let w = Workdir::new("audit-sample");
+    let input = root().join("input");
+    w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"])
+        .expect_code(0);
+    let book = Book::open(&w.path("out/2023年度核对底稿.xlsx"));
+    for sheet in [
+        "来源文件",
+        "核对",
+        "尾差",
+        "异常",
+        "问题提示",
+        "错误与警告",
+        "预算明细",
+    ] {
+        assert!(book.sheets.contains_key(sheet), "no sheet {sheet}");
+    }
+
+    // 来源文件: 12 ledgers, the budget and indicator workbooks, and their notes sheets.
+    let rows: Vec<Vec<V>> = book.rows("来源文件").into_iter().skip(3).collect();
+    let kind = |file: &str, sheet: &str| {
+        rows.iter()
+            .find(|r| r[0] == V::T(file.into()) && r[1] == V::T(sheet.into()))
+            .map(|r| r[2].clone())
+            .unwrap_or_else(|| panic!("来源文件 lacks {file} › {sheet}"))
+    };
+    for m in 1..=12 {
+        let (file, sheet) = if m == 5 {
+            (
+                "支付明细/2023年05月支付明细.csv".to_string(),
+                "2023年05月支付明细",
+            )
+        } else {
+            (format!("支付明细/2023年{m:02}月支付明细.xlsx"), "支付明细")
+        };
+        assert_eq!(kind(&file, sheet), V::T("支出明细".into()));
+    }
+    assert_eq!(
+        kind("预算指标/2023年度预算指标.xlsx", "预算指标"),
+        V::T("预算指标".into())
+    );
+    assert_eq!(
+        kind("预算指标/2023年度预算指标.xlsx", "说明"),
+        V::T("未识别".into())
+    );
+    assert_eq!(
+        kind("绩效指标/2023年度绩效自评指标.xlsx", "绩效指标"),
+        V::T("绩效指标".into())
+    );
+    assert_eq!(
+        kind("绩效指标/2023年度绩效自评指标.xlsx", "填表说明"),
+        V::T("未识别".into())
+    );
+    assert_eq!(rows.len(), 16);
+    for r in &rows {
+        if r[2] != V::T("未识别".into()) {
+            assert_eq!(r[11], V::T("一致".into()), "rows not accounted for: {r:?}");
+        }
+        if r[2] == V::T("支出明细".into()) {
+            assert_eq!(r[15], V::T("一致".into()), "合计 row: {r:?}");
+        }
+    }
+
+    // 核对: every line agrees; the figures are checked by both paths.
+    let checks: Vec<Vec<V>> = book.rows("核对").into_iter().skip(3).collect();
+    assert!(
+        checks.iter().all(|r| r[5] == V::T("一致".into())),
+        "{checks:?}"
+    );
+    for id in ["F1 ", "F4 ", "F9 ", "F10 ", "F14 "] {
+        assert!(
+            checks
+                .iter()
+                .any(|r| matches!(&r[1], V::T(s) if s.starts_with(id))),
+            "核对 lacks {id}"
+        );
+    }
+    let all = checks
+        .iter()
+        .find(|r| r[1] == V::T("全部文件".into()))
+        .unwrap();
+    // Payments 156,981,800.00 元 (F10) + budget rows as typed.
+    assert!(matches!(all[2], V::N(x) if x > 156_981_800.0));
+
+    // Nothing rejected in the sample, and no 尾差.
+    assert_eq!(book.rows("异常").len(), 3, "the sample has no rejected row");
+    assert_eq!(book.get("尾差", "A4"), V::T("无尾差".into()));
+
+    // 问题提示: units below 80%, indicators below full points, staff above quota.
+    let findings: Vec<Vec<V>> = book.rows("问题提示").into_iter().skip(3).collect();
+    let count = |k: &str| findings.iter().filter(|r| r[0] == V::T(k.into())).count();
+    assert_eq!(count("预算执行率低于80%"), 5);
+    assert_eq!(count("指标未得满分"), 8);
+    assert_eq!(count("实有人数超编制"), 1);
+    assert_eq!(count("“三公”经费超预算"), 0);
+}
+
+#[test]
+fn rejected_rows_are_listed_with_reason_and_raw_values() {
+    let w = Workdir::new("audit-rejected");
+    copy_dir(
+        &root().join("fixtures/bad/many-errors-at-once/input"),
+        &w.path("in"),
+    );
+    w.run(&["run", "--input", "in", "--output", "out"])
+        .expect_code(1);
+    let book = Book::open(&w.path("out/2023年度核对底稿.xlsx"));
+    let rows: Vec<Vec<V>> = book.rows("异常").into_iter().skip(3).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1][2], V::N(3.0));
+    assert!(matches!(&rows[1][4], V::T(s) if s.contains("金额“abc”不是数字")));
+    assert!(matches!(&rows[1][6], V::T(s) if s.contains("支付金额=abc")));
+    // Input = used + rejected holds with the rejected rows at their parsed values.
+    let checks: Vec<Vec<V>> = book.rows("核对").into_iter().skip(3).collect();
+    assert!(
+        checks.iter().all(|r| r[5] == V::T("一致".into())),
+        "{checks:?}"
+    );
+    // The report was not written; the CSV was.
+    assert!(
+        !w.path("out/2023年度测试局部门整体支出绩效自评表.xlsx")
+            .exists()
+    );
+    assert!(w.path("out/2023年度支出明细.csv").exists());
+}
