@@ -9,6 +9,7 @@ use crate::stages::aggregate::Aggregates;
 use crate::stages::score::Scores;
 use crate::stages::validate::Projects;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 /// A value in a table cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,27 +205,26 @@ fn sangong_table(cfg: &Config, agg: &Aggregates) -> Table {
             text: format!("{year}年决算数"),
         });
     }
+    // One pass over the groups: per unit, per class, budget and actual.
     let classes = sangong_classes(cfg);
+    let class_of = |econ: &str| classes.iter().position(|p| econ_in(econ, p));
+    let mut sums = vec![[0i64; 8]; cfg.units.len()];
+    for g in agg.budgets.iter().filter(|g| g.fund == Fund::General) {
+        if let Some(k) = class_of(&g.econ) {
+            sums[g.unit][2 * k] += g.amount;
+        }
+    }
+    for g in agg.payments.iter().filter(|g| g.fund == Fund::General) {
+        if let Some(k) = class_of(&g.econ) {
+            sums[g.unit][2 * k + 1] += g.amount;
+        }
+    }
     let mut total = [0i64; 8];
-    for (u, unit) in cfg.units.iter().enumerate() {
+    for (unit, row) in cfg.units.iter().zip(&sums) {
         let mut cells = vec![Cell::text(&unit.name)];
-        for (k, prefixes) in classes.iter().enumerate() {
-            let budget: Cents = agg
-                .budgets
-                .iter()
-                .filter(|g| g.unit == u && g.fund == Fund::General && econ_in(&g.econ, prefixes))
-                .map(|g| g.amount)
-                .sum();
-            let actual: Cents = agg
-                .payments
-                .iter()
-                .filter(|g| g.unit == u && g.fund == Fund::General && econ_in(&g.econ, prefixes))
-                .map(|g| g.amount)
-                .sum();
-            total[2 * k] += budget;
-            total[2 * k + 1] += actual;
-            cells.push(Cell::Money(budget));
-            cells.push(Cell::Money(actual));
+        for (t, x) in total.iter_mut().zip(row) {
+            *t += x;
+            cells.push(Cell::Money(*x));
         }
         t.rows.push((RowStyle::Normal, cells));
     }
@@ -241,21 +241,17 @@ fn project_table(cfg: &Config, agg: &Aggregates, projects: &Projects) -> Table {
         true,
         &["单位名称", "项目名称", "支出金额", "备   注"],
     );
+    // One pass over the groups: project spending by unit, project and fund.
+    let mut sums: HashMap<(usize, &str, Fund), Cents> = HashMap::new();
+    for g in agg.payments.iter().filter(|g| g.kind == SpendKind::Project) {
+        *sums
+            .entry((g.unit, g.project.as_str(), g.fund))
+            .or_default() += g.amount;
+    }
     let mut total = 0;
     for (u, unit) in cfg.units.iter().enumerate() {
         for (key, display) in projects.per_unit.get(u).into_iter().flatten() {
-            let sum = |fund: Fund| -> Cents {
-                agg.payments
-                    .iter()
-                    .filter(|g| {
-                        g.unit == u
-                            && &g.project == key
-                            && g.kind == SpendKind::Project
-                            && g.fund == fund
-                    })
-                    .map(|g| g.amount)
-                    .sum()
-            };
+            let sum = |fund: Fund| sums.get(&(u, key.as_str(), fund)).copied().unwrap_or(0);
             let general = sum(Fund::General);
             if general == 0 {
                 continue;
@@ -512,14 +508,14 @@ fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores) -> Table {
     };
     let mut dept = [0i64; 13];
     let mut dept_budget = 0;
+    let mut monthly = vec![[0i64; 13]; cfg.units.len()];
+    for g in &agg.payments {
+        monthly[g.unit][g.month as usize] += g.amount;
+        dept[g.month as usize] += g.amount;
+    }
     for u in &scores.units {
-        let mut monthly = [0i64; 13];
-        for g in agg.payments.iter().filter(|g| g.unit == u.unit) {
-            monthly[g.month as usize] += g.amount;
-            dept[g.month as usize] += g.amount;
-        }
         dept_budget += u.budget;
-        rows_for(&cfg.units[u.unit].name, u.budget, &monthly, false);
+        rows_for(&cfg.units[u.unit].name, u.budget, &monthly[u.unit], false);
     }
     rows_for("部门合计", dept_budget, &dept, true);
     t

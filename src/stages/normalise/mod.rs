@@ -31,7 +31,12 @@ pub use values::*;
 
 /// NFKC, then every whitespace character removed: the form in which names are compared.
 pub fn norm(s: &str) -> String {
-    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+    // Most ledger text is already in NFKC: skip the (costly) normalisation then.
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        s.nfkc().filter(|c| !c.is_whitespace()).collect()
+    }
 }
 
 /// The text of a cell as typed (numbers in their shortest form).
@@ -445,10 +450,20 @@ impl RowCtx<'_> {
             sheet: self.sheet_name.clone(),
             row: r + 1,
         };
-        // A data row that repeats the header.
-        let header_like = (0..width)
-            .filter(|&c| is_column_name(&header_name(&cell_text(self.sheet.cell(r, c))).0))
-            .count();
+        // A data row that repeats the header (probed on one text cell first: it is costly).
+        let probe = |f: Field| {
+            self.col(f).is_some_and(|c| match self.sheet.cell(r, c) {
+                Data::String(t) => is_column_name(&header_name(t).0),
+                _ => false,
+            })
+        };
+        let header_like = if probe(Field::Amount) || probe(Field::Unit) || probe(Field::Name) {
+            (0..width)
+                .filter(|&c| is_column_name(&header_name(&cell_text(self.sheet.cell(r, c))).0))
+                .count()
+        } else {
+            0
+        };
         let mut errs: Vec<(Option<u32>, String)> = Vec::new();
         if header_like >= 3 {
             errs.push((None, "此行与表头相同：表头行重复或出现两个表头".into()));

@@ -1,0 +1,297 @@
+//! Writes the benchmark year of SPEC §9: 12 monthly payment ledgers of 100,000 rows each,
+//! 60 units, 3,000 projects, a budget ledger, the config — and `expected.txt`, the figures
+//! F1–F14 in cents from a slow reference computation over the generated rows (a plain sum
+//! with the definitions re-stated here, independent of jixiao's code).
+//!
+//! `cargo run --release --example gen_bench -- DIR [ROWS_PER_MONTH]`
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+const UNITS: usize = 60;
+const PROJECTS_PER_UNIT: usize = 50;
+const ECON: &[&str] = &[
+    "30101 基本工资",
+    "30102 津贴补贴",
+    "30201 办公费",
+    "30211 差旅费",
+    "30217 公务接待费",
+    "30231 公务用车运行维护费",
+    "30227 委托业务费",
+    "31005 基础设施建设",
+    "30302 退休费",
+    "31013 公务用车购置",
+];
+const FUNDS: &[&str] = &[
+    "一般公共预算",
+    "一般公共预算",
+    "一般公共预算",
+    "单位资金",
+    "政府性基金",
+];
+
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+fn unit_name(u: usize) -> String {
+    format!("基准局第{:02}单位", u + 1)
+}
+
+fn project_name(u: usize, p: usize) -> String {
+    format!("第{:02}单位专项{:02}", u + 1, p + 1)
+}
+
+/// The slow reference: sums by the SPEC §5 definitions, one row at a time.
+#[derive(Default)]
+struct Reference {
+    f: [i64; 14],
+}
+
+impl Reference {
+    fn add(
+        &mut self,
+        budget: bool,
+        initial: bool,
+        econ: &str,
+        fund: &str,
+        project: bool,
+        cents: i64,
+    ) {
+        let general = fund == "一般公共预算";
+        let other = fund == "单位资金";
+        let code = &econ[..5];
+        let personnel = code.starts_with("301") || code.starts_with("303");
+        let public = code.starts_with("302") || code.starts_with("310");
+        let sangong = ["30231", "31013", "30913", "30217", "30212"].contains(&code);
+        let basic = !project;
+        let mut add = |i: usize, yes: bool| {
+            if yes {
+                self.f[i] += cents;
+            }
+        };
+        if budget {
+            add(3, general && sangong);
+            add(5, initial && general && project);
+            add(6, general && project);
+            add(8, true);
+        } else {
+            add(0, general && basic);
+            add(1, general && basic && personnel);
+            add(2, general && basic && public);
+            add(4, general && sangong);
+            add(7, general && project);
+            add(9, true);
+            add(10, basic);
+            add(11, other && basic);
+            add(12, project);
+            add(13, other && project);
+        }
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let dir = PathBuf::from(args.next().unwrap_or_else(|| "target/bench-year".into()));
+    let rows: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut reference = Reference::default();
+    let mut rng = Lcg(9);
+    let props =
+        DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1).unwrap());
+
+    let mut config = String::from("[report]\ndepartment = \"基准局\"\nyear = 2023\n");
+    for u in 0..UNITS {
+        let _ = write!(
+            config,
+            "\n[[unit]]\nname = \"{}\"\ncode = \"9{:05}\"\n",
+            unit_name(u),
+            u + 1
+        );
+    }
+    std::fs::write(dir.join("jixiao.toml"), config).unwrap();
+
+    let mut voucher = 0u64;
+    for month in 1..=12u32 {
+        let mut wb = Workbook::new();
+        wb.set_properties(&props);
+        let ws = wb.add_worksheet();
+        ws.write(0, 0, format!("基准局2023年{month:02}月支付明细"))
+            .unwrap();
+        ws.write(1, 8, "单位：元").unwrap();
+        let headers = [
+            "支付日期",
+            "支付凭证号",
+            "预算单位",
+            "项目名称",
+            "支出类型",
+            "经济分类",
+            "资金性质",
+            "摘要",
+            "支付金额",
+        ];
+        for (c, h) in headers.iter().enumerate() {
+            ws.write(2, c as u16, *h).unwrap();
+        }
+        let mut total = 0i64;
+        for i in 0..rows {
+            let r = 3 + i as u32;
+            voucher += 1;
+            let u = (rng.next() % UNITS as u64) as usize;
+            let project = rng.next() % 3 != 0;
+            let p = (rng.next() % PROJECTS_PER_UNIT as u64) as usize;
+            let econ = ECON[(rng.next() % ECON.len() as u64) as usize];
+            let fund = FUNDS[(rng.next() % FUNDS.len() as u64) as usize];
+            let cents = (rng.next() % 5_000_000) as i64 + 1;
+            let day = (rng.next() % 28) as u32 + 1;
+            ws.write(r, 0, format!("2023-{month:02}-{day:02}")).unwrap();
+            ws.write(r, 1, format!("ZF{voucher:09}")).unwrap();
+            ws.write(
+                r,
+                2,
+                if i % 4 == 0 {
+                    format!("9{:05}-{}", u + 1, unit_name(u))
+                } else {
+                    unit_name(u)
+                },
+            )
+            .unwrap();
+            if project {
+                ws.write(r, 3, project_name(u, p)).unwrap();
+            }
+            ws.write(
+                r,
+                4,
+                if project {
+                    "项目支出"
+                } else {
+                    "基本支出"
+                },
+            )
+            .unwrap();
+            ws.write(r, 5, econ).unwrap();
+            ws.write(r, 6, fund).unwrap();
+            ws.write(r, 7, "日常支付").unwrap();
+            ws.write(r, 8, cents as f64 / 100.0).unwrap();
+            total += cents;
+            reference.add(false, false, econ, fund, project, cents);
+        }
+        let r = 3 + rows as u32;
+        ws.write(r, 0, "合计").unwrap();
+        ws.write(r, 8, total as f64 / 100.0).unwrap();
+        wb.save(dir.join(format!("2023年{month:02}月支付明细.xlsx")))
+            .unwrap();
+        eprintln!("month {month} written");
+    }
+
+    let mut wb = Workbook::new();
+    wb.set_properties(&props);
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "预算单位",
+        "项目名称",
+        "支出类型",
+        "经济分类",
+        "资金性质",
+        "指标类型",
+        "指标金额",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    let mut r = 1u32;
+    for u in 0..UNITS {
+        let mut line = |project: Option<usize>, econ: &str, fund: &str, kind: &str, cents: i64| {
+            ws.write(r, 0, unit_name(u)).unwrap();
+            if let Some(p) = project {
+                ws.write(r, 1, project_name(u, p)).unwrap();
+            }
+            ws.write(
+                r,
+                2,
+                if project.is_some() {
+                    "项目支出"
+                } else {
+                    "基本支出"
+                },
+            )
+            .unwrap();
+            ws.write(r, 3, econ).unwrap();
+            ws.write(r, 4, fund).unwrap();
+            ws.write(r, 5, kind).unwrap();
+            ws.write(r, 6, cents as f64 / 100.0).unwrap();
+            r += 1;
+            let signed = if kind == "调减" { -cents } else { cents };
+            reference.add(
+                true,
+                kind == "年初预算",
+                econ,
+                fund,
+                project.is_some(),
+                signed,
+            );
+        };
+        for (k, econ) in ECON.iter().enumerate() {
+            for fund in ["一般公共预算", "单位资金", "政府性基金"] {
+                line(None, econ, fund, "年初预算", 20_000_000 + k as i64 * 1_000);
+            }
+        }
+        for p in 0..PROJECTS_PER_UNIT {
+            line(
+                Some(p),
+                "30227 委托业务费",
+                "一般公共预算",
+                "年初预算",
+                30_000_000,
+            );
+            line(
+                Some(p),
+                "30227 委托业务费",
+                "一般公共预算",
+                "追加",
+                5_000_000,
+            );
+            line(
+                Some(p),
+                "30227 委托业务费",
+                "一般公共预算",
+                "调减",
+                1_000_000,
+            );
+            line(
+                Some(p),
+                "30227 委托业务费",
+                "单位资金",
+                "上年结转",
+                2_000_000,
+            );
+            line(
+                Some(p),
+                "30227 委托业务费",
+                "政府性基金",
+                "年初预算",
+                3_000_000,
+            );
+        }
+    }
+    wb.save(dir.join("2023年度预算指标.xlsx")).unwrap();
+
+    let mut expected = String::new();
+    for (i, v) in reference.f.iter().enumerate() {
+        let _ = writeln!(expected, "F{} {v}", i + 1);
+    }
+    std::fs::create_dir_all(dir.join("..")).ok();
+    std::fs::write(dir.with_extension("expected.txt"), expected).unwrap();
+    eprintln!("wrote {} payment rows to {}", rows * 12, dir.display());
+}
