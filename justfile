@@ -24,3 +24,10 @@ lint:
 sample:
     cargo run --release --example gen_sample -- input
     cargo run --release --example gen_sample -- fixtures/yueyang-2023/input
+
+# The benchmark of SPEC §9: a large year (12 × 100,000 rows), calamine alone vs jixiao end to
+# end, peak memory, and the figures against a slow reference. Generated once into target/.
+bench:
+    cargo build --release --examples
+    test -f target/bench-year.expected.txt || cargo run --release --example gen_bench -- target/bench-year
+    cargo run --release --example bench -- target/bench-year

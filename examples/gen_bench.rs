@@ -147,7 +147,7 @@ fn main() {
             let r = 3 + i as u32;
             voucher += 1;
             let u = (rng.next() % UNITS as u64) as usize;
-            let project = rng.next() % 3 != 0;
+            let project = !rng.next().is_multiple_of(3);
             let p = (rng.next() % PROJECTS_PER_UNIT as u64) as usize;
             let econ = ECON[(rng.next() % ECON.len() as u64) as usize];
             let fund = FUNDS[(rng.next() % FUNDS.len() as u64) as usize];
