@@ -201,11 +201,28 @@ pub const GOVFUND_PROJECT: FigureDef = def(
 pub const F15_LABEL: &str = "预算执行率";
 pub const OTHER_BASIC_LABEL: &str = "其中：其他基本支出";
 
+/// The economic-class prefixes a figure filters on, gathered once per computation.
+pub struct EconSets<'a> {
+    personnel: &'a [String],
+    public: &'a [String],
+    sangong: Vec<String>,
+}
+
+impl<'a> EconSets<'a> {
+    pub fn new(cls: &'a Classification) -> EconSets<'a> {
+        EconSets {
+            personnel: &cls.personnel,
+            public: &cls.public,
+            sangong: cls.sangong(),
+        }
+    }
+}
+
 impl FigureDef {
     /// True when a row with these attributes counts in this figure.
     pub fn matches(
         &self,
-        cls: &Classification,
+        cls: &EconSets,
         is_budget: bool,
         initial: bool,
         fund: Fund,
@@ -230,15 +247,16 @@ impl FigureDef {
         };
         let econ_ok = match self.econ {
             E::Any => true,
-            E::Personnel => econ_in(econ, &cls.personnel),
-            E::Public => econ_in(econ, &cls.public),
-            E::SanGong => econ_in(econ, &cls.sangong()),
+            E::Personnel => econ_in(econ, cls.personnel),
+            E::Public => econ_in(econ, cls.public),
+            E::SanGong => econ_in(econ, &cls.sangong),
         };
         source_ok && fund_ok && kind_ok && econ_ok
     }
 
     /// The figure from the aggregates (the report's path).
     pub fn from_aggregates(&self, cls: &Classification, agg: &Aggregates) -> Cents {
+        let cls = &EconSets::new(cls);
         let pay: Cents = agg
             .payments
             .iter()
@@ -270,6 +288,7 @@ impl FigureDef {
         payments: &[Payment],
         budgets: &[Budget],
     ) -> Cents {
+        let cls = &EconSets::new(cls);
         let mut total: Cents = 0;
         for p in payments {
             if self.matches(cls, false, false, p.fund, p.kind, &p.econ) {

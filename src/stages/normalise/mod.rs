@@ -357,6 +357,7 @@ pub fn normalise_sheet(
         units,
         unit: amount_unit,
         project_seen: HashMap::new(),
+        cache: Caches::default(),
     };
     let first = header.last_row + 1;
     out.rows_read = sheet.end_row().saturating_sub(first);
@@ -388,28 +389,51 @@ struct RowCtx<'a> {
     units: &'a UnitMatcher,
     unit: AmountUnit,
     project_seen: HashMap<String, ()>,
+    /// Parsed values by the text they were parsed from: ledgers repeat the same few names
+    /// on every row, and normalising them (NFKC) is the cost of this stage.
+    cache: Caches,
 }
 
-impl RowCtx<'_> {
+#[derive(Default)]
+struct Caches {
+    units: HashMap<(String, String), Result<usize, UnitError>>,
+    econ: HashMap<String, Result<String, String>>,
+    fund: HashMap<String, Result<Fund, String>>,
+    kind: HashMap<String, Result<Option<SpendKind>, String>>,
+    project: HashMap<String, String>,
+}
+
+/// `map[key]`, computing it with `f` the first time.
+fn cached<V: Clone>(map: &mut HashMap<String, V>, key: &str, f: impl FnOnce() -> V) -> V {
+    if let Some(v) = map.get(key) {
+        return v.clone();
+    }
+    let v = f();
+    map.insert(key.to_string(), v.clone());
+    v
+}
+
+impl<'a> RowCtx<'a> {
     fn col(&self, f: Field) -> Option<u32> {
         self.cols.get(&f).copied()
     }
 
     /// The cell of a field; text fields inside a vertical merge take its top-left value.
-    fn get(&self, r: u32, f: Field) -> Data {
+    fn get(&self, r: u32, f: Field) -> &'a Data {
+        static EMPTY: Data = Data::Empty;
         let Some(c) = self.col(f) else {
-            return Data::Empty;
+            return &EMPTY;
         };
         let d = self.sheet.cell(r, c);
         if !is_blank(d) || f == Field::Amount {
-            return d.clone();
+            return d;
         }
         for m in &self.sheet.merges {
             if m.start.0 < r && m.end.0 >= r && m.start.1 <= c && m.end.1 >= c {
-                return self.sheet.cell(m.start.0, m.start.1).clone();
+                return self.sheet.cell(m.start.0, m.start.1);
             }
         }
-        Data::Empty
+        &EMPTY
     }
 
     fn text(&self, r: u32, f: Field) -> String {
@@ -422,9 +446,16 @@ impl RowCtx<'_> {
             out.blank += 1;
             return;
         }
+        // Normalised only when it may be a total or a note (the common row is neither).
         let first_text = (0..width)
             .find_map(|c| match self.sheet.cell(r, c) {
-                Data::String(s) if !s.trim().is_empty() => Some(norm(s)),
+                Data::String(s) if !s.trim().is_empty() => Some(
+                    if s.contains(|c: char| "合总小本制审复填打备说注".contains(c)) {
+                        norm(s)
+                    } else {
+                        s.trim().to_string()
+                    },
+                ),
                 _ => None,
             })
             .unwrap_or_default();
@@ -457,7 +488,13 @@ impl RowCtx<'_> {
                 _ => false,
             })
         };
-        let header_like = if probe(Field::Amount) || probe(Field::Unit) || probe(Field::Name) {
+        let amount_is_text = self.col(Field::Amount).is_some_and(|c| {
+            matches!(self.sheet.cell(r, c), Data::String(t) if !t.trim_start().starts_with(|c: char| c.is_ascii_digit() || "-(（¥￥－".contains(c)))
+        });
+        let header_like = if (kind == Kind::Indicators
+            && (probe(Field::Unit) || probe(Field::Name)))
+            || (amount_is_text && probe(Field::Amount))
+        {
             (0..width)
                 .filter(|&c| is_column_name(&header_name(&cell_text(self.sheet.cell(r, c))).0))
                 .count()
@@ -512,7 +549,19 @@ impl RowCtx<'_> {
         let unit = if unit_text.is_empty() {
             None
         } else {
-            match self.units.find(&unit_text, &self.text(r, Field::UnitCode)) {
+            let code = self.text(r, Field::UnitCode);
+            let units = self.units;
+            let found = match self.cache.units.get(&(unit_text.clone(), code.clone())) {
+                Some(x) => x.clone(),
+                None => {
+                    let x = units.find(&unit_text, &code);
+                    self.cache
+                        .units
+                        .insert((unit_text.clone(), code), x.clone());
+                    x
+                }
+            };
+            match found {
                 Ok(u) => Some(u),
                 Err(UnitError::Unknown) => {
                     if errs.is_empty() {
@@ -548,9 +597,13 @@ impl RowCtx<'_> {
             }
         };
         let project_raw = self.text(r, Field::Project);
-        let project = project_key(&project_raw);
+        let project = cached(&mut self.cache.project, &project_raw, || {
+            project_key(&project_raw)
+        });
         let kind_cell = self.text(r, Field::SpendKind);
-        let spend = match parse_spend_kind(&kind_cell) {
+        let spend = match cached(&mut self.cache.kind, &kind_cell, || {
+            parse_spend_kind(&kind_cell)
+        }) {
             Ok(Some(k)) => k,
             Ok(None) => kind_from_project(&project),
             Err(e) => {
@@ -558,7 +611,9 @@ impl RowCtx<'_> {
                 SpendKind::Basic
             }
         };
-        let econ = match parse_econ(&self.get(r, Field::Econ)) {
+        let econ_cell = self.get(r, Field::Econ);
+        let econ_text = cell_text(econ_cell);
+        let econ = match cached(&mut self.cache.econ, &econ_text, || parse_econ(econ_cell)) {
             Ok(e) => e,
             Err(e) => {
                 errs.push((self.col(Field::Econ), e));
@@ -566,7 +621,8 @@ impl RowCtx<'_> {
             }
         };
         let fund = if self.col(Field::Fund).is_some() {
-            match parse_fund(&self.text(r, Field::Fund)) {
+            let fund_text = self.text(r, Field::Fund);
+            match cached(&mut self.cache.fund, &fund_text, || parse_fund(&fund_text)) {
                 Ok(f) => f,
                 Err(e) => {
                     errs.push((self.col(Field::Fund), e));
