@@ -437,7 +437,7 @@ impl<'a> RowCtx<'a> {
     }
 
     fn text(&self, r: u32, f: Field) -> String {
-        cell_text(&self.get(r, f))
+        cell_text(self.get(r, f))
     }
 
     fn row(&mut self, r: u32, kind: Kind, out: &mut SheetResult) {
@@ -464,7 +464,7 @@ impl<'a> RowCtx<'a> {
             let amount = if kind == Kind::Indicators {
                 None
             } else {
-                parse_money(&self.get(r, Field::Amount), self.unit)
+                parse_money(self.get(r, Field::Amount), self.unit)
                     .ok()
                     .map(|x| x.0)
             };
@@ -519,12 +519,12 @@ impl<'a> RowCtx<'a> {
         }
         let amount_cell = self.get(r, Field::Amount);
         let unit_text = self.text(r, Field::Unit);
-        if is_blank(&amount_cell) && (unit_text.is_empty() || is_note_text) {
+        if is_blank(amount_cell) && (unit_text.is_empty() || is_note_text) {
             out.notes.push((r + 1, first_text));
             return;
         }
         let amount_col = self.col(Field::Amount);
-        let amount = match parse_money(&amount_cell, self.unit) {
+        let amount = match parse_money(amount_cell, self.unit) {
             Ok((c, warn)) => {
                 if let Some(w) = warn {
                     out.problems.push(Problem::warning(w).at(
@@ -634,7 +634,7 @@ impl<'a> RowCtx<'a> {
         };
         match kind {
             Kind::Payment => {
-                let date = match parse_date(&self.get(r, Field::Date)) {
+                let date = match parse_date(self.get(r, Field::Date)) {
                     Ok(d) => Some(d),
                     Err(e) => {
                         errs.push((self.col(Field::Date), e));
@@ -670,8 +670,8 @@ impl<'a> RowCtx<'a> {
                     }
                 };
                 if self.col(Field::Date).is_some()
-                    && !is_blank(&self.get(r, Field::Date))
-                    && let Err(e) = parse_date(&self.get(r, Field::Date))
+                    && !is_blank(self.get(r, Field::Date))
+                    && let Err(e) = parse_date(self.get(r, Field::Date))
                 {
                     errs.push((self.col(Field::Date), e));
                 }
@@ -765,14 +765,14 @@ impl<'a> RowCtx<'a> {
             errs.push((self.col(Field::Name), "指标名称为空".into()));
         }
         let points_cell = self.get(r, Field::Points);
-        let points = match parse_plain_number(&points_cell)
-            .or_else(|| parse_indicator_number(&cell_text(&points_cell)))
+        let points = match parse_plain_number(points_cell)
+            .or_else(|| parse_indicator_number(&cell_text(points_cell)))
         {
             Some(p) if p >= Decimal::ZERO => Some(p),
             _ => {
                 errs.push((
                     self.col(Field::Points),
-                    format!("分值“{}”不是有效数字", cell_text(&points_cell)),
+                    format!("分值“{}”不是有效数字", cell_text(points_cell)),
                 ));
                 None
             }
@@ -804,14 +804,14 @@ impl<'a> RowCtx<'a> {
             .ok()
             .flatten();
         let score_cell = self.get(r, Field::Score);
-        let given_score = if is_blank(&score_cell) {
+        let given_score = if is_blank(score_cell) {
             None
         } else {
-            let v = parse_plain_number(&score_cell);
+            let v = parse_plain_number(score_cell);
             if v.is_none() {
                 errs.push((
                     self.col(Field::Score),
-                    format!("得分“{}”不是数字", cell_text(&score_cell)),
+                    format!("得分“{}”不是数字", cell_text(score_cell)),
                 ));
             }
             v
@@ -820,7 +820,7 @@ impl<'a> RowCtx<'a> {
             if grade.is_none() && errs.iter().all(|e| e.0 != self.col(Field::Grade)) {
                 errs.push((self.col(Field::Grade), "定性指标缺少完成等级".into()));
             }
-            if given_score.is_none() && is_blank(&score_cell) {
+            if given_score.is_none() && is_blank(score_cell) {
                 errs.push((self.col(Field::Score), "定性指标缺少得分".into()));
             }
         }
