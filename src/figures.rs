@@ -285,7 +285,7 @@ impl FigureDef {
     pub fn from_rows(
         &self,
         cls: &Classification,
-        payments: &[Payment],
+        payments: &Chunked<Payment>,
         budgets: &[Budget],
     ) -> Cents {
         let cls = &EconSets::new(cls);

@@ -436,7 +436,7 @@ fn budget_detail(cfg: &Config, o: &Outcome, year: i32) -> Table {
                 Cell::text(&cfg.units[b.unit].name),
                 Cell::text(v.projects.display(b.unit, &b.project)),
                 Cell::text(b.kind.label()),
-                Cell::text(&b.econ),
+                Cell::text(&*b.econ),
                 Cell::text(b.fund.label()),
                 Cell::text(b.budget_kind.label()),
                 Cell::text(&b.doc_no),

@@ -63,7 +63,7 @@ impl Projects {
 /// The result of validation.
 #[derive(Debug, Clone, Default)]
 pub struct Validated {
-    pub payments: Vec<Payment>,
+    pub payments: Chunked<Payment>,
     pub budgets: Vec<Budget>,
     pub indicators: Vec<Indicator>,
     pub rejected: Vec<Rejected>,
@@ -138,8 +138,14 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
         }
     }
 
+    let total_payments: usize = files
+        .iter()
+        .flat_map(|f| &f.sheets)
+        .map(|s| s.payments.len())
+        .sum();
     let year = cfg.report.year;
-    let mut dup_keys: HashMap<u64, (Arc<str>, u32, u32)> = HashMap::new();
+    // Hash of a row's SPEC §2.5 fields → index of its first row (12 bytes a row).
+    let mut dup_keys: HashMap<u64, u32> = HashMap::with_capacity(total_payments);
     let mut display: HashMap<String, String> = HashMap::new();
     for f in files {
         for mut s in f.sheets {
@@ -152,9 +158,11 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                 Some(Kind::Indicators) => v.has_indicator_sheet = true,
                 _ => {}
             }
-            // Payments: the report year, then repeated rows.
-            let mut kept = Vec::with_capacity(s.payments.len());
-            for p in std::mem::take(&mut s.payments) {
+            // Payments: the report year, then repeated rows. Decided in one pass over the
+            // sheet's rows, then the rejected ones are taken out in place (no second buffer).
+            let mut rejected_at: Vec<bool> = vec![false; s.payments.len()];
+            let mut kept_pos: Vec<usize> = Vec::with_capacity(s.payments.len());
+            for (i, p) in s.payments.iter().enumerate() {
                 if p.date.year != year {
                     let msg = format!("支付日期 {} 不在报告年度 {year} 年内", p.date);
                     v.problems.push(Problem::error(msg.clone()).at(
@@ -163,23 +171,26 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                         p.prov.row,
                         None,
                     ));
-                    s.rejected.push(rejected_payment(&p, msg));
+                    s.rejected.push(rejected_payment(p, msg));
+                    rejected_at[i] = true;
                     continue;
                 }
                 // Rows are keyed by a hash of the SPEC §2.5 fields (8 bytes a row, not
                 // copies of its strings); a hit is confirmed field by field.
-                let key = dup_hash(&p);
-                let earlier = dup_keys.get(&key).filter(|(_, _, idx)| {
-                    let idx = *idx as usize;
-                    let q = if idx < v.payments.len() {
-                        &v.payments[idx]
-                    } else {
-                        &kept[idx - v.payments.len()]
-                    };
-                    same_payment(q, &p)
-                });
+                let key = dup_hash(p);
+                let earlier = dup_keys
+                    .get(&key)
+                    .map(|&idx| {
+                        let idx = idx as usize;
+                        match v.payments.get(idx) {
+                            Some(q) => q,
+                            None => &s.payments[kept_pos[idx - v.payments.len()]],
+                        }
+                    })
+                    .filter(|q| same_payment(q, p))
+                    .map(|q| (q.prov.file.clone(), q.prov.row));
                 match earlier {
-                    Some((file, row, _)) if **file != *p.prov.file => {
+                    Some((file, row)) if *file != *p.prov.file => {
                         let msg = format!(
                             "与“{file}”第{row}行完全相同（凭证号、日期、单位、项目、经济分类、资金性质、金额均一致）：导出期间重叠？此行未使用"
                         );
@@ -189,10 +200,11 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                             p.prov.row,
                             None,
                         ));
-                        s.rejected.push(rejected_payment(&p, msg));
+                        s.rejected.push(rejected_payment(p, msg));
+                        rejected_at[i] = true;
                         continue;
                     }
-                    Some((_, row, _)) => {
+                    Some((_, row)) => {
                         v.problems.push(
                             Problem::warning(format!(
                                 "与本表第{row}行完全相同，请确认不是重复录入（已计入）"
@@ -206,15 +218,17 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                         );
                     }
                     None => {
-                        let idx = (v.payments.len() + kept.len()) as u32;
-                        dup_keys
-                            .entry(key)
-                            .or_insert((p.prov.file.clone(), p.prov.row, idx));
+                        let idx = (v.payments.len() + kept_pos.len()) as u32;
+                        dup_keys.entry(key).or_insert(idx);
                     }
                 }
-                kept.push(p);
+                kept_pos.push(i);
             }
-            s.payments = kept;
+            let mut i = 0;
+            s.payments.retain(|_| {
+                i += 1;
+                !rejected_at[i - 1]
+            });
 
             // 合计/总计 rows must equal the sheet's data rows.
             let mut total_matched = None;
@@ -264,7 +278,7 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                 data_sum: s.data_sum,
                 total_matched,
             });
-            v.payments.append(&mut s.payments);
+            v.payments.push_chunk(std::mem::take(&mut s.payments));
             v.budgets.append(&mut s.budgets);
             v.indicators.append(&mut s.indicators);
             v.rejected.append(&mut s.rejected);
@@ -294,10 +308,10 @@ fn rejected_payment(p: &Payment, reason: String) -> Rejected {
         raw: vec![
             ("日期".into(), p.date.to_string()),
             ("单位".into(), p.unit.to_string()),
-            ("项目".into(), p.project.clone()),
-            ("经济分类".into(), p.econ.clone()),
+            ("项目".into(), p.project.to_string()),
+            ("经济分类".into(), p.econ.to_string()),
             ("资金性质".into(), p.fund.label().into()),
-            ("凭证号".into(), p.voucher.clone()),
+            ("凭证号".into(), p.voucher.to_string()),
             ("金额".into(), yuan(p.amount).to_string()),
         ],
         amount: Some(p.amount),
@@ -381,20 +395,25 @@ fn project_order(v: &Validated, cfg: &Config, display: &HashMap<String, String>)
                 .collect()
         })
         .collect();
+    let mut seen: std::collections::HashSet<(usize, &str)> = per_unit
+        .iter()
+        .enumerate()
+        .flat_map(|(u, ps)| ps.iter().map(move |(k, _)| (u, k.as_str())))
+        .collect();
     let rows = v
         .payments
         .iter()
-        .map(|p| (p.unit, &p.project))
-        .chain(v.budgets.iter().map(|b| (b.unit, &b.project)));
+        .map(|p| (p.unit, &*p.project))
+        .chain(v.budgets.iter().map(|b| (b.unit, &*b.project)));
+    let mut found: Vec<(usize, &str)> = Vec::new();
     for (unit, key) in rows {
-        if key.is_empty() {
-            continue;
+        if !key.is_empty() && seen.insert((unit, key)) {
+            found.push((unit, key));
         }
-        let list = &mut per_unit[unit];
-        if !list.iter().any(|(k, _)| k == key) {
-            let d = display.get(key).cloned().unwrap_or_else(|| key.clone());
-            list.push((key.clone(), d));
-        }
+    }
+    for (unit, key) in found {
+        let d = display.get(key).cloned().unwrap_or_else(|| key.to_string());
+        per_unit[unit].push((key.to_string(), d));
     }
     Projects { per_unit }
 }

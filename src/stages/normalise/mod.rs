@@ -364,6 +364,8 @@ pub fn normalise_sheet(
     for r in first..sheet.end_row() {
         ctx.row(r, kind, &mut out);
     }
+    out.payments.shrink_to_fit();
+    out.budgets.shrink_to_fit();
     out
 }
 
@@ -397,10 +399,11 @@ struct RowCtx<'a> {
 #[derive(Default)]
 struct Caches {
     units: HashMap<(String, String), Result<usize, UnitError>>,
-    econ: HashMap<String, Result<String, String>>,
+    econ: HashMap<String, Result<Arc<str>, String>>,
     fund: HashMap<String, Result<Fund, String>>,
     kind: HashMap<String, Result<Option<SpendKind>, String>>,
-    project: HashMap<String, String>,
+    project: HashMap<String, Arc<str>>,
+    memo: HashMap<String, Arc<str>>,
 }
 
 /// `map[key]`, computing it with `f` the first time.
@@ -598,7 +601,7 @@ impl<'a> RowCtx<'a> {
         };
         let project_raw = self.text(r, Field::Project);
         let project = cached(&mut self.cache.project, &project_raw, || {
-            project_key(&project_raw)
+            Arc::from(project_key(&project_raw))
         });
         let kind_cell = self.text(r, Field::SpendKind);
         let spend = match cached(&mut self.cache.kind, &kind_cell, || {
@@ -613,11 +616,13 @@ impl<'a> RowCtx<'a> {
         };
         let econ_cell = self.get(r, Field::Econ);
         let econ_text = cell_text(econ_cell);
-        let econ = match cached(&mut self.cache.econ, &econ_text, || parse_econ(econ_cell)) {
+        let econ = match cached(&mut self.cache.econ, &econ_text, || {
+            parse_econ(econ_cell).map(Arc::from)
+        }) {
             Ok(e) => e,
             Err(e) => {
                 errs.push((self.col(Field::Econ), e));
-                String::new()
+                Arc::from("")
             }
         };
         let fund = if self.col(Field::Fund).is_some() {
@@ -655,8 +660,11 @@ impl<'a> RowCtx<'a> {
                         kind: spend,
                         econ,
                         fund,
-                        voucher: self.text(r, Field::Voucher),
-                        memo: self.text(r, Field::Memo),
+                        voucher: self.text(r, Field::Voucher).into_boxed_str(),
+                        memo: {
+                            let memo = self.text(r, Field::Memo);
+                            cached(&mut self.cache.memo, &memo, || Arc::from(memo.as_str()))
+                        },
                         amount,
                     });
                 }
