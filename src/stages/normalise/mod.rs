@@ -398,7 +398,8 @@ struct RowCtx<'a> {
 
 #[derive(Default)]
 struct Caches {
-    units: HashMap<(String, String), Result<usize, UnitError>>,
+    units: HashMap<String, Result<usize, UnitError>>,
+    key: String,
     econ: HashMap<String, Result<Arc<str>, String>>,
     fund: HashMap<String, Result<Fund, String>>,
     kind: HashMap<String, Result<Option<SpendKind>, String>>,
@@ -443,6 +444,15 @@ impl<'a> RowCtx<'a> {
         cell_text(self.get(r, f))
     }
 
+    /// The text of a field, borrowed when the cell holds text (the common case).
+    fn str(&self, r: u32, f: Field) -> std::borrow::Cow<'a, str> {
+        match self.get(r, f) {
+            Data::String(s) => std::borrow::Cow::Borrowed(s.trim()),
+            Data::Empty => std::borrow::Cow::Borrowed(""),
+            d => std::borrow::Cow::Owned(cell_text(d)),
+        }
+    }
+
     fn row(&mut self, r: u32, kind: Kind, out: &mut SheetResult) {
         let width = self.sheet.end_col();
         if (0..width).all(|c| is_blank(self.sheet.cell(r, c))) {
@@ -450,18 +460,17 @@ impl<'a> RowCtx<'a> {
             return;
         }
         // Normalised only when it may be a total or a note (the common row is neither).
-        let first_text = (0..width)
-            .find_map(|c| match self.sheet.cell(r, c) {
-                Data::String(s) if !s.trim().is_empty() => Some(
-                    if s.contains(|c: char| "合总小本制审复填打备说注".contains(c)) {
-                        norm(s)
-                    } else {
-                        s.trim().to_string()
-                    },
-                ),
-                _ => None,
-            })
-            .unwrap_or_default();
+        let first_raw = (0..width).find_map(|c| match self.sheet.cell(r, c) {
+            Data::String(s) if !s.trim().is_empty() => Some(s.as_str()),
+            _ => None,
+        });
+        let first_text: std::borrow::Cow<str> = match first_raw {
+            Some(s) if s.contains(|c: char| "合总小本制审复填打备说注".contains(c)) => {
+                std::borrow::Cow::Owned(norm(s))
+            }
+            Some(s) => std::borrow::Cow::Borrowed(s.trim()),
+            None => std::borrow::Cow::Borrowed(""),
+        };
         let label = first_text.trim_end_matches(':');
         if TOTAL_LABELS.contains(&label) {
             let amount = if kind == Kind::Indicators {
@@ -514,16 +523,16 @@ impl<'a> RowCtx<'a> {
             if is_note_text
                 || self.text(r, Field::Unit).is_empty() && self.text(r, Field::Name).is_empty()
             {
-                out.notes.push((r + 1, first_text));
+                out.notes.push((r + 1, first_text.to_string()));
                 return;
             }
             self.indicator(r, prov, out);
             return;
         }
         let amount_cell = self.get(r, Field::Amount);
-        let unit_text = self.text(r, Field::Unit);
+        let unit_text = self.str(r, Field::Unit);
         if is_blank(amount_cell) && (unit_text.is_empty() || is_note_text) {
-            out.notes.push((r + 1, first_text));
+            out.notes.push((r + 1, first_text.to_string()));
             return;
         }
         let amount_col = self.col(Field::Amount);
@@ -552,15 +561,18 @@ impl<'a> RowCtx<'a> {
         let unit = if unit_text.is_empty() {
             None
         } else {
-            let code = self.text(r, Field::UnitCode);
+            let code = self.str(r, Field::UnitCode);
             let units = self.units;
-            let found = match self.cache.units.get(&(unit_text.clone(), code.clone())) {
+            // The cache key is the name and the code, separated by a control character.
+            self.cache.key.clear();
+            self.cache.key.push_str(&unit_text);
+            self.cache.key.push('\u{1}');
+            self.cache.key.push_str(&code);
+            let found = match self.cache.units.get(self.cache.key.as_str()) {
                 Some(x) => x.clone(),
                 None => {
                     let x = units.find(&unit_text, &code);
-                    self.cache
-                        .units
-                        .insert((unit_text.clone(), code), x.clone());
+                    self.cache.units.insert(self.cache.key.clone(), x.clone());
                     x
                 }
             };
@@ -577,7 +589,7 @@ impl<'a> RowCtx<'a> {
                             reasons,
                             raw,
                             amount,
-                            unknown_unit: Some(unit_text),
+                            unknown_unit: Some(unit_text.into_owned()),
                         });
                         return;
                     }
@@ -599,11 +611,11 @@ impl<'a> RowCtx<'a> {
                 }
             }
         };
-        let project_raw = self.text(r, Field::Project);
+        let project_raw = self.str(r, Field::Project);
         let project = cached(&mut self.cache.project, &project_raw, || {
             Arc::from(project_key(&project_raw))
         });
-        let kind_cell = self.text(r, Field::SpendKind);
+        let kind_cell = self.str(r, Field::SpendKind);
         let spend = match cached(&mut self.cache.kind, &kind_cell, || {
             parse_spend_kind(&kind_cell)
         }) {
@@ -626,7 +638,7 @@ impl<'a> RowCtx<'a> {
             }
         };
         let fund = if self.col(Field::Fund).is_some() {
-            let fund_text = self.text(r, Field::Fund);
+            let fund_text = self.str(r, Field::Fund);
             match cached(&mut self.cache.fund, &fund_text, || parse_fund(&fund_text)) {
                 Ok(f) => f,
                 Err(e) => {
@@ -660,10 +672,10 @@ impl<'a> RowCtx<'a> {
                         kind: spend,
                         econ,
                         fund,
-                        voucher: self.text(r, Field::Voucher).into_boxed_str(),
+                        voucher: self.str(r, Field::Voucher).into(),
                         memo: {
-                            let memo = self.text(r, Field::Memo);
-                            cached(&mut self.cache.memo, &memo, || Arc::from(memo.as_str()))
+                            let memo = self.str(r, Field::Memo);
+                            cached(&mut self.cache.memo, &memo, || Arc::from(&*memo))
                         },
                         amount,
                     });
