@@ -453,43 +453,67 @@ fn budget_detail(cfg: &Config, o: &Outcome, year: i32) -> Table {
 /// # Errors
 /// The writer's error.
 pub fn write_detail_csv(cfg: &Config, o: &Outcome, w: &mut dyn Write) -> Result<()> {
+    use std::collections::HashMap;
+    use std::fmt::Write as _;
     w.write_all(b"\xEF\xBB\xBF")?;
-    let mut csv = csv::Writer::from_writer(w);
-    csv.write_record([
-        "文件",
-        "工作表",
-        "行",
-        "支付日期",
-        "月份",
-        "单位",
-        "项目",
-        "支出类型",
-        "经济分类",
-        "经济分类名称",
-        "资金性质",
-        "凭证号",
-        "摘要",
-        "金额（元）",
-    ])?;
+    w.write_all(
+        "文件,工作表,行,支付日期,月份,单位,项目,支出类型,经济分类,经济分类名称,资金性质,凭证号,摘要,金额（元）\r\n"
+            .as_bytes(),
+    )?;
     let v = &o.validated;
+    // Looked up once per distinct value, not per row.
+    let mut projects: HashMap<(usize, &str), &str> = HashMap::new();
+    for (u, list) in v.projects.per_unit.iter().enumerate() {
+        for (key, display) in list {
+            projects.insert((u, key.as_str()), display.as_str());
+        }
+    }
+    let mut econ_names: HashMap<&str, &str> = HashMap::new();
+    let mut line = String::with_capacity(256);
     for p in &v.payments {
-        csv.write_record([
-            &*p.prov.file,
-            &*p.prov.sheet,
-            &p.prov.row.to_string(),
-            &p.date.to_string(),
-            &p.date.month.to_string(),
-            &cfg.units[p.unit].name,
-            v.projects.display(p.unit, &p.project),
+        line.clear();
+        let econ_name = *econ_names
+            .entry(&p.econ)
+            .or_insert_with(|| crate::econ::name_for_code(&p.econ).unwrap_or(""));
+        let project = projects
+            .get(&(p.unit, &*p.project))
+            .copied()
+            .unwrap_or(&p.project);
+        for (k, field) in [&*p.prov.file, &*p.prov.sheet].into_iter().enumerate() {
+            if k > 0 {
+                line.push(',');
+            }
+            push_csv_field(&mut line, field);
+        }
+        let _ = write!(line, ",{},{},{},", p.prov.row, p.date, p.date.month);
+        for field in [
+            cfg.units[p.unit].name.as_str(),
+            project,
             p.kind.label(),
             &p.econ,
-            crate::econ::name_for_code(&p.econ).unwrap_or(""),
+            econ_name,
             p.fund.label(),
             &p.voucher,
             &p.memo,
-            &yuan(p.amount).to_string(),
-        ])?;
+        ] {
+            push_csv_field(&mut line, field);
+            line.push(',');
+        }
+        let a = p.amount.unsigned_abs();
+        let sign = if p.amount < 0 { "-" } else { "" };
+        let _ = write!(line, "{sign}{}.{:02}\r\n", a / 100, a % 100);
+        w.write_all(line.as_bytes())?;
     }
-    csv.flush()?;
     Ok(())
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+fn push_csv_field(line: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        line.push('"');
+        line.push_str(&s.replace('"', "\"\""));
+        line.push('"');
+    } else {
+        line.push_str(s);
+    }
 }
