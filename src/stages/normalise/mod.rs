@@ -891,6 +891,8 @@ mod tests {
         assert_eq!(parse_money(&s("－5.01"), y).unwrap().0, -501);
         assert_eq!(parse_money(&s("（1,234.00）"), y).unwrap().0, -123_400);
         assert_eq!(parse_money(&s("(1,234.00)"), y).unwrap().0, -123_400);
+        assert_eq!(parse_money(&s("1,234.00元"), y).unwrap().0, 123_400);
+        assert!(parse_money(&s("12.5万元"), y).is_err());
         assert_eq!(parse_money(&Data::Float(0.1 + 0.2), y).unwrap().0, 30);
         assert_eq!(
             parse_money(&Data::Int(7), AmountUnit::Wan).unwrap().0,

@@ -79,6 +79,10 @@ pub fn parse_money(d: &Data, unit: AmountUnit) -> Result<(Cents, Option<String>)
 
 fn parse_money_text(s: &str) -> Option<Decimal> {
     let mut t: String = norm(s).replace('￥', "¥");
+    // A trailing 元 is the unit the column is in anyway (万元 is not: it would change the scale).
+    if t.ends_with('元') && !t.ends_with("万元") {
+        t.pop();
+    }
     let mut negative = false;
     if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
         negative = true;
