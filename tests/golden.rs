@@ -76,6 +76,9 @@ fn wenlv_2024_matches_hand_computed_cells() {
 fn yueyang_2023_in_xls_and_ods_gives_the_seed_figures() {
     let w = run_case("yueyang-2023-xls-ods");
     let book = Book::open(&w.path("out/2023年度岳阳市住房和城乡建设局部门整体支出绩效自评表.xlsx"));
-    let bad = check_expected_cells(&book, &root().join("fixtures/yueyang-2023-xls-ods/expected_cells.txt"));
+    let bad = check_expected_cells(
+        &book,
+        &root().join("fixtures/yueyang-2023-xls-ods/expected_cells.txt"),
+    );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }

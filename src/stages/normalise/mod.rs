@@ -290,9 +290,7 @@ pub fn normalise_sheet(
             missing.push(syns);
         }
     }
-    if kind == Kind::Indicators {
-        // Target and actual are required unless every row is 定性; checked per row.
-    }
+    // 目标值 and 完成值 are required unless an indicator is 定性: checked per row.
     for syns in &missing {
         out.problems.push(header_problem(
             format!(
