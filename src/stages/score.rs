@@ -113,7 +113,8 @@ pub fn score(
         })
         .collect();
 
-    let evaluated = !indicators.is_empty();
+    // Rejected indicator rows mean there was an indicator sheet: no "未评" warning then.
+    let evaluated = !indicators.is_empty() || !indicators_complete;
     let mut units = Vec::with_capacity(n);
     for u in 0..n {
         let (b, a) = (budget[u], actual[u]);
