@@ -190,21 +190,39 @@ impl Config {
     /// A missing or unreadable file, a TOML error, an unknown key, no `[[unit]]`, or a value
     /// out of range: all usage errors, with the message in Chinese.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("找不到或无法读取配置文件 {}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "文件不存在（请在输入文件夹中放置 jixiao.toml，或用 --config 指定）".to_string()
+                }
+                std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+                std::io::ErrorKind::InvalidData => "不是 UTF-8 编码的文本".to_string(),
+                _ => e.to_string(),
+            };
+            anyhow::anyhow!("无法读取配置文件 {}：{why}", path.display())
+        })?;
         Config::parse(&text).with_context(|| format!("配置文件 {} 有误", path.display()))
     }
 
     /// Parses config text (see [`Config::load`]).
     pub fn parse(text: &str) -> Result<Config> {
         let cfg: Config = toml::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            let msg = msg
+            let msg = e
+                .message()
                 .replace("unknown field", "未知的配置项")
                 .replace("missing field", "缺少配置项")
-                .replace("expected one of", "应为以下之一")
-                .replace("unknown variant", "未知的取值");
-            anyhow::anyhow!("{msg}")
+                .replace(", expected one of", "，应为以下之一：")
+                .replace(", expected", "，应为")
+                .replace("unknown variant", "未知的取值")
+                .replace("invalid type", "类型不对")
+                .replace("duplicate key", "重复的配置项");
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            match line {
+                Some(l) => anyhow::anyhow!("第{l}行：{msg}"),
+                None => anyhow::anyhow!("{msg}"),
+            }
         })?;
         cfg.check()?;
         Ok(cfg)
