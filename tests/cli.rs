@@ -104,7 +104,7 @@ fn usage_errors_exit_2() {
     let r = w.run(&["run", "--input", "nowhere"]);
     r.expect_code(2);
     assert!(
-        r.stderr().contains("找不到或无法读取配置文件"),
+        r.stderr().contains("无法读取配置文件"),
         "{}",
         r.describe()
     );
