@@ -143,7 +143,7 @@ pub fn read_file(path: &Path, rel: &str) -> Result<RawFile, Problem> {
     } else {
         read_workbook(bytes, &ext).map_err(|e| {
             Problem::error(format!(
-                "无法读取电子表格：文件已损坏、已加密或不是真正的 {} 文件（{e}）",
+                "无法读取电子表格：文件已损坏、已加密或不是真正的 {} 文件（技术信息：{e}）",
                 ext
             ))
             .file(rel)
