@@ -129,7 +129,18 @@ pub fn run_skipping(
 
     let validated = validate(results, cfg, &units);
     problems.extend(validated.problems.iter().cloned());
-    let agg = aggregate(&validated.payments, &validated.budgets)?;
+    // The report's path (polars) and the audit's independent path (a plain loop over the
+    // rows) run side by side.
+    let cls = &cfg.classification;
+    let (agg, by_rows) = rayon::join(
+        || aggregate(&validated.payments, &validated.budgets),
+        || {
+            checked_figures()
+                .map(|f| f.from_rows(cls, &validated.payments, &validated.budgets))
+                .collect::<Vec<Cents>>()
+        },
+    );
+    let agg = agg?;
     let indicators_complete = !validated
         .rejected
         .iter()
@@ -145,7 +156,7 @@ pub fn run_skipping(
     );
     problems.extend(report.warnings.iter().map(|w| Problem::warning(w.clone())));
 
-    let checks = reconcile(cfg, &validated, &agg);
+    let checks = reconcile(cfg, &validated, &agg, &by_rows);
     for c in checks.iter().filter(|c| !c.ok()) {
         problems.push(Problem::error(format!(
             "内部错误，请报告：核对未通过（{}：{}，{} 元 ≠ {} 元）",
@@ -168,7 +179,12 @@ pub fn run_skipping(
 
 /// The `核对` sheet: per file and in all, input = used + rejected; rows accounted for; and
 /// every figure by the aggregates against a plain loop over the detail rows.
-fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates) -> Vec<Check> {
+/// The figures the `核对` sheet recomputes.
+fn checked_figures() -> impl Iterator<Item = &'static crate::figures::FigureDef> {
+    FIGURES.iter().chain([&GOVFUND_BASIC, &GOVFUND_PROJECT])
+}
+
+fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates, by_rows: &[Cents]) -> Vec<Check> {
     let mut out = Vec::new();
     let mut per_file: BTreeMap<&str, (Cents, Cents, Cents)> = BTreeMap::new();
     for s in &v.sheets {
@@ -218,12 +234,12 @@ fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates) -> Vec<Check> {
         rows: true,
     });
     let cls = &cfg.classification;
-    for f in FIGURES.iter().chain([&GOVFUND_BASIC, &GOVFUND_PROJECT]) {
+    for (f, right) in checked_figures().zip(by_rows) {
         out.push(Check {
             category: "报表数字".into(),
             object: format!("{} {}", f.id, f.label),
             left: f.from_aggregates(cls, agg),
-            right: f.from_rows(cls, &v.payments, &v.budgets),
+            right: *right,
             note: "左：分组汇总；右：逐行复核".into(),
             rows: false,
         });

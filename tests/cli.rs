@@ -103,11 +103,7 @@ fn usage_errors_exit_2() {
     );
     let r = w.run(&["run", "--input", "nowhere"]);
     r.expect_code(2);
-    assert!(
-        r.stderr().contains("无法读取配置文件"),
-        "{}",
-        r.describe()
-    );
+    assert!(r.stderr().contains("无法读取配置文件"), "{}", r.describe());
     w.run(&["diff", "only-one.xlsx"]).expect_code(2);
 }
 

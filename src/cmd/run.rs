@@ -31,27 +31,39 @@ pub fn run(paths: &Paths) -> Result<i32> {
     let (report_name, audit_name, csv_name) = output_names(&cfg);
 
     print_problems(&outcome);
-    write_atomic(
-        &out_dir.join(&audit_name),
-        &audit::audit_bytes(&cfg, &outcome)?,
-    )?;
-    write_atomic_with(&out_dir.join(&csv_name), |w| {
-        audit::write_detail_csv(&cfg, &outcome, w)
-    })?;
-    if outcome.has_errors() {
+    // The detail CSV (large) is written while the workbooks are built.
+    let (csv, books) = rayon::join(
+        || {
+            write_atomic_with(&out_dir.join(&csv_name), |w| {
+                audit::write_detail_csv(&cfg, &outcome, w)
+            })
+        },
+        || -> Result<bool> {
+            write_atomic(
+                &out_dir.join(&audit_name),
+                &audit::audit_bytes(&cfg, &outcome)?,
+            )?;
+            if outcome.has_errors() {
+                return Ok(false);
+            }
+            let tables = outcome
+                .report
+                .as_ref()
+                .map(|r| r.tables.as_slice())
+                .unwrap_or(&[]);
+            let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
+            write_atomic(&out_dir.join(&report_name), &bytes)?;
+            Ok(true)
+        },
+    );
+    csv?;
+    if !books? {
         eprintln!(
             "输入有错误，未生成报表。请查看上面的错误，或打开 {}（“错误与警告”“异常”两页）。",
             out_dir.join(&audit_name).display()
         );
         return Ok(1);
     }
-    let tables = outcome
-        .report
-        .as_ref()
-        .map(|r| r.tables.as_slice())
-        .unwrap_or(&[]);
-    let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
-    write_atomic(&out_dir.join(&report_name), &bytes)?;
     println!("已生成：");
     for n in [&report_name, &audit_name, &csv_name] {
         println!("  {}", out_dir.join(n).display());
