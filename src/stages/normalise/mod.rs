@@ -47,7 +47,7 @@ pub fn cell_text(d: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(dt) => match serial_to_date(dt.as_f64()) {
+        Data::DateTime(dt) => match excel_date(dt) {
             Some(d) => d.to_string(),
             None => dt.as_f64().to_string(),
         },
@@ -945,6 +945,15 @@ mod tests {
         }
         assert_eq!(parse_date(&Data::Int(20230105)).unwrap(), d);
         assert_eq!(parse_date(&Data::Float(44931.0)).unwrap(), d);
+        let cell = |serial, is_1904| {
+            Data::DateTime(calamine::ExcelDateTime::new(
+                serial,
+                calamine::ExcelDateTimeType::DateTime,
+                is_1904,
+            ))
+        };
+        assert_eq!(parse_date(&cell(44931.0, false)).unwrap(), d);
+        assert_eq!(parse_date(&cell(44931.0 - 1462.0, true)).unwrap(), d);
         assert!(parse_date(&s("2023-02-30")).is_err());
         assert!(parse_date(&s("明天")).is_err());
         assert!(parse_date(&s("23-1-5")).is_err());

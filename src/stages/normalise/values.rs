@@ -132,6 +132,15 @@ pub fn serial_to_date(serial: f64) -> Option<Date> {
     Some(civil_from_days(days))
 }
 
+/// The date of an Excel date cell, in either date system (1900, or Mac Excel's 1904).
+pub fn excel_date(dt: &calamine::ExcelDateTime) -> Option<Date> {
+    if !dt.is_datetime() || !(1.0..2_958_466.0).contains(&dt.as_f64()) {
+        return None;
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    valid_date(y as i32, m as u32, d as u32)
+}
+
 /// Days since 1970-01-01 → civil date (Howard Hinnant's algorithm).
 fn civil_from_days(z: i64) -> Date {
     let z = z + 719_468;
@@ -171,7 +180,7 @@ pub fn parse_date(d: &Data) -> Result<Date, String> {
     let bad = || format!("日期“{}”无法识别", cell_text(d));
     match d {
         Data::Empty => Err("日期为空".into()),
-        Data::DateTime(dt) => serial_to_date(dt.as_f64()).ok_or_else(bad),
+        Data::DateTime(dt) => excel_date(dt).ok_or_else(bad),
         Data::Int(i) => parse_date_text(&i.to_string()).ok_or_else(bad),
         Data::Float(f) if f.fract() == 0.0 && *f >= 19_000_000.0 => {
             parse_date_text(&format!("{f:.0}")).ok_or_else(bad)
