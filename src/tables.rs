@@ -124,12 +124,62 @@ pub fn build(
         indicator_table(cfg, scores, indicators),
         progress_table(cfg, agg, scores),
     ];
-    let tail_diffs = tables.iter_mut().flat_map(tail_diffs).collect();
+    let mut tail_diffs: Vec<TailDiff> = tables.iter_mut().flat_map(tail_diffs).collect();
+    tail_diffs.extend(overview_tail_diffs(&overview));
     Report {
         tables,
         tail_diffs,
         warnings,
     }
+}
+
+/// The sums inside 支出概况, on displayed values: a total against the lines that make it up
+/// (F1 = F2 + F3 [+ 其他基本支出], F11 = F1 + F12 [+ 政府性基金基本支出], F13 = F8 + F14
+/// [+ 政府性基金项目支出], F10 = F11 + F13).
+fn overview_tail_diffs(lines: &[(String, String, FigureValue)]) -> Vec<TailDiff> {
+    let shown = |id: &str| -> Decimal {
+        lines
+            .iter()
+            .find(|(i, _, _)| i == id)
+            .map(|(_, _, v)| match v {
+                FigureValue::Money(c) => wan_display(*c),
+                FigureValue::Rate(_) => Decimal::ZERO,
+            })
+            .unwrap_or(Decimal::ZERO)
+    };
+    let label = |id: &str| {
+        lines
+            .iter()
+            .find(|(i, _, _)| i == id)
+            .map(|(_, l, _)| l.clone())
+            .unwrap_or_default()
+    };
+    let sums: [(&str, &[&str]); 4] = [
+        ("F1", &["F2", "F3", "F3b"]),
+        ("F11", &["F1", "F12", "G1"]),
+        ("F13", &["F8", "F14", "G2"]),
+        ("F10", &["F11", "F13"]),
+    ];
+    sums.iter()
+        .filter_map(|(total, parts)| {
+            let rows_sum: Decimal = parts.iter().map(|p| shown(p)).sum();
+            (rows_sum != shown(total)).then(|| TailDiff {
+                sheet: "支出概况".into(),
+                column: format!(
+                    "{} = {}",
+                    label(total),
+                    parts
+                        .iter()
+                        .map(|p| label(p))
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                ),
+                rows_sum,
+                total: shown(total),
+            })
+        })
+        .collect()
 }
 
 fn overview_table(year: i32, lines: &[(String, String, FigureValue)]) -> Table {
@@ -577,6 +627,31 @@ mod tests {
         assert_eq!(
             time_progress(ProgressBasis::Day, 2024, 2),
             Decimal::from(60) / Decimal::from(366)
+        );
+    }
+
+    #[test]
+    fn overview_sums_are_checked_on_displayed_values() {
+        let m = |id: &str, label: &str, c: Cents| {
+            (id.to_string(), label.to_string(), FigureValue::Money(c))
+        };
+        // 0.004 + 0.004 万元 each display 0.00; their sum 0.008 displays 0.01.
+        let lines = vec![
+            m("F1", "一般公共预算基本支出", 80_00),
+            m("F2", "其中：人员经费", 40_00),
+            m("F3", "其中：公用经费", 40_00),
+            m("F8", "一般公共预算项目支出", 0),
+            m("F10", "部门实际支出总额", 80_00),
+            m("F11", "基本支出（含其他资金）", 80_00),
+            m("F12", "其中：其他资金基本支出", 0),
+            m("F13", "项目支出（含其他资金）", 0),
+            m("F14", "其中：其他资金项目支出", 0),
+        ];
+        let d = overview_tail_diffs(&lines);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].column,
+            "一般公共预算基本支出 = 其中：人员经费 + 其中：公用经费"
         );
     }
 
