@@ -7,6 +7,7 @@ pub mod config;
 pub mod diag;
 pub mod econ;
 pub mod figures;
+pub mod findings;
 pub mod model;
 pub mod pipeline;
 pub mod render;

@@ -46,6 +46,8 @@ pub struct Outcome {
     pub scores: Option<Scores>,
     pub report: Option<Report>,
     pub checks: Vec<Check>,
+    /// For the audit's 问题提示.
+    pub findings: Vec<crate::findings::Finding>,
     /// Every error and warning, in the order found.
     pub problems: Vec<Problem>,
     pub files_read: usize,
@@ -166,7 +168,9 @@ pub fn run_skipping(
             yuan(c.right)
         )));
     }
+    let findings = crate::findings::findings(cfg, &agg, &scores, &validated.indicators);
     Ok(Outcome {
+        findings,
         validated,
         agg: Some(agg),
         scores: Some(scores),

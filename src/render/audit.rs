@@ -55,7 +55,7 @@ pub fn audit_bytes(cfg: &Config, o: &Outcome) -> Result<Vec<u8>> {
         checks(&o.checks, year),
         tails(o, year),
         exceptions(o, year),
-        findings(cfg, o, year),
+        findings(o, year),
         problems(&o.problems, year),
         budget_detail(cfg, o, year),
     ];
@@ -277,95 +277,21 @@ fn exceptions(o: &Outcome, year: i32) -> Table {
     t
 }
 
-fn findings(cfg: &Config, o: &Outcome, year: i32) -> Table {
+fn findings(o: &Outcome, year: i32) -> Table {
     let mut t = table(
         "问题提示",
         &format!("{year}年度存在的问题（供报告“存在的问题”一节参考）"),
         &["类别", "单位", "内容"],
     );
-    let Some(scores) = &o.scores else { return t };
-    for u in &scores.units {
-        if let Some(r) = u.rate
-            && r < Decimal::new(8, 1)
-        {
-            t.rows.push((
-                RowStyle::Normal,
-                vec![
-                    Cell::text("预算执行率低于80%"),
-                    Cell::text(&cfg.units[u.unit].name),
-                    Cell::Text(format!(
-                        "预算 {} 万元，实际支出 {} 万元，执行率 {}%",
-                        wan_display(u.budget),
-                        wan_display(u.actual),
-                        round(r * Decimal::ONE_HUNDRED, 2)
-                    )),
-                ],
-            ));
-        }
-    }
-    if let Some(report) = &o.report
-        && let Some(sg) = report.tables.iter().find(|t| t.sheet == "三公经费")
-    {
-        let classes = ["公车运行维护", "公车购置", "公务接待", "出国经费"];
-        for (_, row) in sg.rows.iter().filter(|(s, _)| *s == RowStyle::Normal) {
-            for (k, class) in classes.iter().enumerate() {
-                if let (Cell::Money(b), Cell::Money(a)) = (&row[1 + 2 * k], &row[2 + 2 * k])
-                    && a > b
-                {
-                    let unit = match &row[0] {
-                        Cell::Text(s) => s.clone(),
-                        _ => String::new(),
-                    };
-                    t.rows.push((
-                        RowStyle::Normal,
-                        vec![
-                            Cell::text("“三公”经费超预算"),
-                            Cell::Text(unit),
-                            Cell::Text(format!(
-                                "{class}预算 {} 万元，决算 {} 万元",
-                                wan_display(*b),
-                                wan_display(*a)
-                            )),
-                        ],
-                    ));
-                }
-            }
-        }
-    }
-    for (i, ind) in o.validated.indicators.iter().enumerate() {
-        if let Some(s) = scores.indicators.get(i)
-            && s.score < ind.points
-        {
-            t.rows.push((
-                RowStyle::Normal,
-                vec![
-                    Cell::text("指标未得满分"),
-                    Cell::text(&cfg.units[ind.unit].name),
-                    Cell::Text(format!(
-                        "{}（{}）：分值 {}，得分 {}；原因：{}",
-                        ind.name,
-                        ind.level1.label(),
-                        ind.points.normalize(),
-                        crate::stages::score::Scores::unit_display(s.score),
-                        ind.reason
-                    )),
-                ],
-            ));
-        }
-    }
-    for u in &cfg.units {
-        if let (Some(q), Some(a)) = (u.staff_quota, u.staff_actual)
-            && a > q
-        {
-            t.rows.push((
-                RowStyle::Normal,
-                vec![
-                    Cell::text("实有人数超编制"),
-                    Cell::text(&u.name),
-                    Cell::Text(format!("编制 {q} 人，实有 {a} 人，超编 {} 人", a - q)),
-                ],
-            ));
-        }
+    for f in &o.findings {
+        t.rows.push((
+            RowStyle::Normal,
+            vec![
+                Cell::text(f.category),
+                Cell::text(&f.unit),
+                Cell::text(&f.detail),
+            ],
+        ));
     }
     if t.rows.is_empty() {
         t.rows.push((

@@ -1,0 +1,148 @@
+//! Findings for the report's 存在的问题 section (SPEC §8 `问题提示`): units below 80%
+//! execution, “三公” spending over budget, indicators below full points with their reasons,
+//! staff above quota. Computed here from the scores and tables; the audit only lays them out.
+
+use crate::config::{Config, econ_in};
+use crate::model::*;
+use crate::stages::aggregate::Aggregates;
+use crate::stages::score::Scores;
+use rust_decimal::Decimal;
+
+/// One finding: its category, the unit, and what to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub category: &'static str,
+    pub unit: String,
+    pub detail: String,
+}
+
+/// Every finding, in the order: execution, 三公, indicators, staff.
+pub fn findings(
+    cfg: &Config,
+    agg: &Aggregates,
+    scores: &Scores,
+    indicators: &[Indicator],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for u in &scores.units {
+        if let Some(r) = u.rate
+            && r < Decimal::new(8, 1)
+        {
+            out.push(Finding {
+                category: "预算执行率低于80%",
+                unit: cfg.units[u.unit].name.clone(),
+                detail: format!(
+                    "预算 {} 万元，实际支出 {} 万元，执行率 {}%",
+                    wan_display(u.budget),
+                    wan_display(u.actual),
+                    round(r * Decimal::ONE_HUNDRED, 2)
+                ),
+            });
+        }
+    }
+    let c = &cfg.classification;
+    let classes = [
+        ("公车运行维护", &c.vehicle_operation),
+        ("公车购置", &c.vehicle_purchase),
+        ("公务接待", &c.reception),
+        ("出国经费", &c.overseas),
+    ];
+    for (u, unit) in cfg.units.iter().enumerate() {
+        for (class, prefixes) in classes {
+            let general = |econ: &str, unit_of: usize, fund: Fund| {
+                unit_of == u && fund == Fund::General && econ_in(econ, prefixes)
+            };
+            let budget: Cents = agg
+                .budgets
+                .iter()
+                .filter(|g| general(&g.econ, g.unit, g.fund))
+                .map(|g| g.amount)
+                .sum();
+            let actual: Cents = agg
+                .payments
+                .iter()
+                .filter(|g| general(&g.econ, g.unit, g.fund))
+                .map(|g| g.amount)
+                .sum();
+            if actual > budget {
+                out.push(Finding {
+                    category: "“三公”经费超预算",
+                    unit: unit.name.clone(),
+                    detail: format!(
+                        "{class}预算 {} 万元，决算 {} 万元",
+                        wan_display(budget),
+                        wan_display(actual)
+                    ),
+                });
+            }
+        }
+    }
+    for (ind, s) in indicators.iter().zip(&scores.indicators) {
+        if s.score < ind.points {
+            out.push(Finding {
+                category: "指标未得满分",
+                unit: cfg.units[ind.unit].name.clone(),
+                detail: format!(
+                    "{}（{}）：分值 {}，得分 {}；原因：{}",
+                    ind.name,
+                    ind.level1.label(),
+                    ind.points.normalize(),
+                    Scores::unit_display(s.score),
+                    ind.reason
+                ),
+            });
+        }
+    }
+    for u in &cfg.units {
+        if let (Some(q), Some(a)) = (u.staff_quota, u.staff_actual)
+            && a > q
+        {
+            out.push(Finding {
+                category: "实有人数超编制",
+                unit: u.name.clone(),
+                detail: format!("编制 {q} 人，实有 {a} 人，超编 {} 人", a - q),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stages::aggregate::{BudgetGroup, PayGroup};
+
+    #[test]
+    fn sangong_over_budget_and_staff_over_quota() {
+        let cfg = Config::parse(
+            "[report]\ndepartment='某局'\nyear=2023\n[[unit]]\nname='某局本级'\nstaff_quota=5\nstaff_actual=7\n",
+        )
+        .unwrap();
+        let agg = Aggregates {
+            payments: vec![PayGroup {
+                unit: 0,
+                project: String::new(),
+                kind: SpendKind::Basic,
+                fund: Fund::General,
+                econ: "30217".into(),
+                month: 3,
+                amount: 1_200_000, // 12,000.00 元
+            }],
+            budgets: vec![BudgetGroup {
+                unit: 0,
+                project: String::new(),
+                kind: SpendKind::Basic,
+                fund: Fund::General,
+                econ: "30217".into(),
+                budget_kind: BudgetKind::Initial,
+                amount: 1_000_000, // 10,000.00 元
+            }],
+        };
+        let scores = crate::stages::score::score(&agg, &[], &cfg, true);
+        let f = findings(&cfg, &agg, &scores, &[]);
+        let cats: Vec<&str> = f.iter().map(|x| x.category).collect();
+        assert_eq!(cats, vec!["“三公”经费超预算", "实有人数超编制"]);
+        assert_eq!(f[0].detail, "公务接待预算 1.00 万元，决算 1.20 万元");
+        assert_eq!(f[1].detail, "编制 5 人，实有 7 人，超编 2 人");
+    }
+}
