@@ -966,6 +966,16 @@ mod tests {
         assert_eq!(parse_econ(&Data::Float(30217.0)).unwrap(), "30217");
         assert_eq!(parse_econ(&s("301")).unwrap(), "301");
         assert_eq!(parse_econ(&s("公务用车购置")).unwrap(), "31013");
+        assert_eq!(
+            parse_econ(&s("商品和服务支出-公务接待费")).unwrap(),
+            "30217"
+        );
+        assert_eq!(parse_econ(&s("商品和服务支出/办公费")).unwrap(), "30201");
+        assert!(
+            parse_econ(&s("商品和服务支出-神秘费")).is_err(),
+            "never the parent"
+        );
+        assert!(parse_econ(&s("神秘-怪费")).is_err());
         assert!(parse_econ(&s("神秘科目")).unwrap_err().contains("神秘科目"));
         assert!(parse_econ(&s("3021712 x")).is_err());
     }
@@ -983,6 +993,15 @@ mod tests {
             Some(SpendKind::Project)
         );
         assert_eq!(parse_spend_kind("").unwrap(), None);
+        assert_eq!(
+            parse_spend_kind("基本支出-人员经费").unwrap(),
+            Some(SpendKind::Basic)
+        );
+        assert_eq!(
+            parse_spend_kind("项目支出（专项）").unwrap(),
+            Some(SpendKind::Project)
+        );
+        assert!(parse_spend_kind("转移支付").is_err());
         assert_eq!(
             kind_from_project(&project_key("基本支出")),
             SpendKind::Basic

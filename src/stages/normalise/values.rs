@@ -256,6 +256,15 @@ pub fn parse_econ(d: &Data) -> Result<String, String> {
         if let Some(code) = crate::econ::code_for_name(name) {
             return Ok(code.to_string());
         }
+        // A path of names, `商品和服务支出-公务接待费` or `.../办公费`: the last, most specific
+        // name decides (an unknown one is an error, never its parent: that would hide a
+        // 三公 item under 302).
+        if let Some(last) = name.rsplit(['-', '/', '|', '>', '—', '\\']).next()
+            && last != name
+            && let Some(code) = crate::econ::code_for_name(last)
+        {
+            return Ok(code.to_string());
+        }
     }
     Err(format!(
         "经济分类“{text}”无法识别：应以3至5位科目编码开头（如“30217 公务接待费”），或为标准科目名称"
@@ -292,6 +301,9 @@ pub fn parse_spend_kind(text: &str) -> Result<Option<SpendKind>, String> {
             Ok(Some(SpendKind::Basic))
         }
         "项目支出" | "特定目标类" => Ok(Some(SpendKind::Project)),
+        // A qualified kind, as some exports write it: `基本支出-人员经费`, `项目支出（专项）`.
+        k if k.starts_with("基本支出") => Ok(Some(SpendKind::Basic)),
+        k if k.starts_with("项目支出") => Ok(Some(SpendKind::Project)),
         _ => Err(format!(
             "支出类型“{}”无法识别：应为基本支出或项目支出",
             text.trim()
