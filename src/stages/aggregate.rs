@@ -140,67 +140,116 @@ fn group(rows: impl Iterator<Item = Keyed> + Clone, n: usize) -> PolarsResult<Ve
         .collect())
 }
 
-fn pay_groups(rows: &Chunked<Payment>) -> PolarsResult<Vec<PayGroup>> {
+/// What payments and budget rows share for grouping: the five common keys, one more key
+/// of their own (month, or budget kind) and the amount.
+trait Grouped {
+    fn keys(&self) -> (usize, &str, SpendKind, Fund, &str, i32, Cents);
+}
+
+impl Grouped for Payment {
+    fn keys(&self) -> (usize, &str, SpendKind, Fund, &str, i32, Cents) {
+        let p = self;
+        (
+            p.unit,
+            &p.project,
+            p.kind,
+            p.fund,
+            &p.econ,
+            p.date.month as i32,
+            p.amount,
+        )
+    }
+}
+
+impl Grouped for Budget {
+    fn keys(&self) -> (usize, &str, SpendKind, Fund, &str, i32, Cents) {
+        let b = self;
+        (
+            b.unit,
+            &b.project,
+            b.kind,
+            b.fund,
+            &b.econ,
+            b.budget_kind.code(),
+            b.amount,
+        )
+    }
+}
+
+/// One group: unit, project, kind, fund, econ, the row type's own key, and the sum.
+type Group = (usize, String, SpendKind, Fund, String, i32, Cents);
+
+/// Texts to ids (one pass), then the packed polars group-by, then back to texts.
+fn groups_of<'a, T: Grouped + 'a>(
+    rows: impl Iterator<Item = &'a T> + Clone,
+    n: usize,
+) -> PolarsResult<Vec<Group>> {
     let (mut projects, mut econs) = (Dict::default(), Dict::default());
-    for p in rows {
-        projects.id(&p.project);
-        econs.id(&p.econ);
+    for r in rows.clone() {
+        let (_, project, _, _, econ, _, _) = r.keys();
+        projects.id(project);
+        econs.id(econ);
     }
     let (projects, econs) = (projects, econs);
-    let keyed = rows.iter().map(|p| {
+    let keyed = rows.map(|r| {
+        let (unit, project, kind, fund, econ, own, amount) = r.keys();
         let k = [
-            p.unit as i32,
-            projects.get(&p.project),
-            p.kind.code(),
-            p.fund.code(),
-            econs.get(&p.econ),
-            p.date.month as i32,
+            unit as i32,
+            projects.get(project),
+            kind.code(),
+            fund.code(),
+            econs.get(econ),
+            own,
         ];
-        (k, p.amount)
+        (k, amount)
     });
-    Ok(group(keyed, rows.len())?
+    Ok(group(keyed, n)?
         .into_iter()
-        .map(|(k, amount)| PayGroup {
-            unit: k[0] as usize,
-            project: projects.value(k[1]).to_string(),
-            kind: SpendKind::from_code(k[2]),
-            fund: Fund::from_code(k[3]),
-            econ: econs.value(k[4]).to_string(),
-            month: k[5] as u32,
-            amount,
+        .map(|(k, amount)| {
+            (
+                k[0] as usize,
+                projects.value(k[1]).to_string(),
+                SpendKind::from_code(k[2]),
+                Fund::from_code(k[3]),
+                econs.value(k[4]).to_string(),
+                k[5],
+                amount,
+            )
         })
         .collect())
 }
 
-fn budget_groups(rows: &[Budget]) -> PolarsResult<Vec<BudgetGroup>> {
-    let (mut projects, mut econs) = (Dict::default(), Dict::default());
-    for b in rows {
-        projects.id(&b.project);
-        econs.id(&b.econ);
-    }
-    let (projects, econs) = (projects, econs);
-    let keyed = rows.iter().map(|b| {
-        let k = [
-            b.unit as i32,
-            projects.get(&b.project),
-            b.kind.code(),
-            b.fund.code(),
-            econs.get(&b.econ),
-            b.budget_kind.code(),
-        ];
-        (k, b.amount)
-    });
-    Ok(group(keyed, rows.len())?
+fn pay_groups(rows: &Chunked<Payment>) -> PolarsResult<Vec<PayGroup>> {
+    Ok(groups_of(rows.iter(), rows.len())?
         .into_iter()
-        .map(|(k, amount)| BudgetGroup {
-            unit: k[0] as usize,
-            project: projects.value(k[1]).to_string(),
-            kind: SpendKind::from_code(k[2]),
-            fund: Fund::from_code(k[3]),
-            econ: econs.value(k[4]).to_string(),
-            budget_kind: BudgetKind::from_code(k[5]),
-            amount,
-        })
+        .map(
+            |(unit, project, kind, fund, econ, month, amount)| PayGroup {
+                unit,
+                project,
+                kind,
+                fund,
+                econ,
+                month: month as u32,
+                amount,
+            },
+        )
+        .collect())
+}
+
+fn budget_groups(rows: &[Budget]) -> PolarsResult<Vec<BudgetGroup>> {
+    Ok(groups_of(rows.iter(), rows.len())?
+        .into_iter()
+        .map(
+            |(unit, project, kind, fund, econ, bk, amount)| BudgetGroup {
+                unit,
+                project,
+                kind,
+                fund,
+                econ,
+                budget_kind: BudgetKind::from_code(bk),
+                amount,
+            },
+        )
         .collect())
 }
 
