@@ -147,9 +147,17 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
     // Hash of a row's SPEC §2.5 fields → index of its first row (12 bytes a row).
     let mut dup_keys: HashMap<u64, u32> = HashMap::with_capacity(total_payments);
     let mut display: HashMap<String, String> = HashMap::new();
+    let mut unrecognised: Vec<(Arc<str>, Arc<str>, Option<(u32, Vec<String>)>)> = Vec::new();
     for f in files {
         for mut s in f.sheets {
             v.problems.append(&mut s.problems);
+            if s.kind.is_none() {
+                unrecognised.push((
+                    s.file.clone(),
+                    s.sheet.clone(),
+                    s.unrecognised_header.take(),
+                ));
+            }
             for (k, d) in &s.projects {
                 display.entry(k.clone()).or_insert_with(|| d.clone());
             }
@@ -287,9 +295,24 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
 
     unknown_units(&mut v, cfg, units);
     if !v.has_payment_ledger {
-        v.problems.push(Problem::error(
-            "输入文件夹中没有支出明细表（需要含“单位名称”“支付金额”等列的表）",
-        ));
+        let listed: Vec<String> = unrecognised
+            .iter()
+            .map(|(file, sheet, h)| match h {
+                Some((row, cells)) => {
+                    let shown: Vec<&str> = cells.iter().take(16).map(|c| c.as_str()).collect();
+                    format!("{file} › {sheet} › 第{row}行：{}", shown.join("、"))
+                }
+                None => format!("{file} › {sheet}：空表"),
+            })
+            .collect();
+        let detail = if listed.is_empty() {
+            String::new()
+        } else {
+            format!("。未能识别的工作表及其表头：\n  {}", listed.join("\n  "))
+        };
+        v.problems.push(Problem::error(format!(
+            "输入文件夹中没有支出明细表（需要含“单位名称”和“支付金额”“实际支付金额”等金额列的表）{detail}"
+        )));
     }
     v.projects = project_order(&v, cfg, &display);
     v

@@ -34,6 +34,7 @@ pub enum Field {
     Project,
     SpendKind,
     Econ,
+    EconCode,
     Fund,
     Voucher,
     Memo,
@@ -52,35 +53,110 @@ pub enum Field {
     Reason,
 }
 
-const DATE: &[&str] = &["支付日期", "日期", "记账日期", "凭证日期", "付款日期"];
+// The synonym tables of SPEC §2.2, in priority order (the earlier name wins when a sheet has
+// two). Every header name the tool knows is here and nowhere else.
+const DATE: &[&str] = &[
+    "支付日期",
+    "实际支付日期",
+    "日期",
+    "记账日期",
+    "凭证日期",
+    "付款日期",
+    "支付时间",
+];
 const UNIT: &[&str] = &["单位名称", "预算单位", "预算单位名称", "单位"];
-const UNIT_CODE: &[&str] = &["单位编码", "预算单位编码"];
-const PROJECT: &[&str] = &["项目名称", "项目", "支出项目"];
-const SPEND_KIND: &[&str] = &["支出类型", "预算类型", "支出类别"];
+const UNIT_CODE: &[&str] = &["单位编码", "预算单位编码", "单位代码", "预算单位代码"];
+const PROJECT: &[&str] = &["项目名称", "项目", "支出项目", "预算项目"];
+const SPEND_KIND: &[&str] = &["支出类型", "预算类型", "支出类别", "项目类别"];
 const ECON: &[&str] = &[
     "经济分类",
     "部门经济分类",
+    "部门支出经济分类",
+    "部门预算经济分类",
     "经济科目",
     "部门经济分类科目",
+    "部门支出经济分类科目",
+    "部门经济分类名称",
+    "部门支出经济分类名称",
+    "部门预算经济分类名称",
     "支出经济分类",
 ];
-const FUND: &[&str] = &["资金性质", "资金来源", "资金类型"];
-const VOUCHER: &[&str] = &["支付凭证号", "凭证号", "支付申请号", "流水号"];
-const MEMO: &[&str] = &["摘要", "用途"];
-const PAY_AMOUNT: &[&str] = &["支付金额", "支出金额", "金额", "发生额", "实际支出"];
-const BUDGET_KIND: &[&str] = &["指标类型", "调整类型", "预算调整类型"];
+/// A separate code column of the economic class, joined to the name (the code decides).
+const ECON_CODE: &[&str] = &[
+    "部门经济分类编码",
+    "部门经济分类代码",
+    "部门支出经济分类代码",
+    "部门支出经济分类编码",
+    "部门预算经济分类代码",
+    "部门预算经济分类编码",
+    "经济分类编码",
+    "经济分类代码",
+    "经济科目编码",
+    "经济科目代码",
+];
+const FUND: &[&str] = &["资金性质", "资金性质名称", "资金来源", "资金类型"];
+const VOUCHER: &[&str] = &[
+    "支付凭证号",
+    "凭证号",
+    "支付申请号",
+    "支付申请编号",
+    "流水号",
+];
+const MEMO: &[&str] = &["摘要", "用途", "资金用途"];
+const PAY_AMOUNT: &[&str] = &[
+    "实际支付金额",
+    "支付金额",
+    "本次支付金额",
+    "支出金额",
+    "金额",
+    "发生额",
+    "实际支出",
+];
+/// The amount names that only a payment ledger has: a sheet with one of these and a unit is a
+/// payment ledger, whatever else it carries (real exports add 指标文号 and 指标类型).
+const PAYMENT_EVIDENCE: &[&str] = &["支付金额", "实际支付金额", "本次支付金额", "支出金额"];
+const BUDGET_KIND: &[&str] = &[
+    "指标来源",
+    "指标来源名称",
+    "指标类型",
+    "调整类型",
+    "预算调整类型",
+];
 const DOC_NO: &[&str] = &["指标文号", "文号"];
 const BUDGET_AMOUNT: &[&str] = &["指标金额", "预算金额", "金额"];
 const LEVEL1: &[&str] = &["一级指标"];
 const LEVEL2: &[&str] = &["二级指标"];
 const NAME: &[&str] = &["三级指标", "指标名称"];
 const POINTS: &[&str] = &["分值", "权重"];
-const DIRECTION: &[&str] = &["指标方向", "指标性质", "方向"];
+const DIRECTION: &[&str] = &["指标性质", "指标方向", "方向"];
 const TARGET: &[&str] = &["年度指标值", "目标值", "指标值"];
 const ACTUAL: &[&str] = &["实际完成值", "完成值", "实际值"];
 const GRADE: &[&str] = &["完成等级", "等级"];
 const SCORE: &[&str] = &["得分", "自评得分"];
-const REASON: &[&str] = &["偏差原因", "扣分原因", "偏差原因分析"];
+const REASON: &[&str] = &[
+    "偏差原因",
+    "扣分原因",
+    "偏差原因分析",
+    "偏差原因分析及改进措施",
+];
+
+/// Words that mark a column the tool may be missing: an unmapped column of a recognised
+/// sheet whose name contains one is reported (SPEC §2.2).
+pub const SUSPICIOUS_WORDS: [&str; 7] = [
+    "经济分类",
+    "资金性质",
+    "资金来源",
+    "项目",
+    "类别",
+    "日期",
+    "金额",
+];
+
+/// Fields whose column, when two synonyms are present, is chosen by its values rather than by
+/// the synonym order: the one whose cells parse as that field (ties: the synonym order).
+pub fn chosen_by_values(field: Field) -> bool {
+    matches!(field, Field::BudgetKind | Field::Direction)
+}
 
 /// The fields of a kind, with their synonyms (in priority order) and whether required.
 pub fn fields(kind: Kind) -> Vec<(Field, &'static [&'static str], bool)> {
@@ -93,6 +169,7 @@ pub fn fields(kind: Kind) -> Vec<(Field, &'static [&'static str], bool)> {
             (Project, PROJECT, false),
             (SpendKind, SPEND_KIND, false),
             (Econ, ECON, true),
+            (EconCode, ECON_CODE, false),
             (Fund, FUND, false),
             (Voucher, VOUCHER, false),
             (Memo, MEMO, false),
@@ -104,6 +181,7 @@ pub fn fields(kind: Kind) -> Vec<(Field, &'static [&'static str], bool)> {
             (Project, PROJECT, false),
             (SpendKind, SPEND_KIND, false),
             (Econ, ECON, true),
+            (EconCode, ECON_CODE, false),
             (Fund, FUND, false),
             (BudgetKind, BUDGET_KIND, true),
             (DocNo, DOC_NO, false),
@@ -134,6 +212,7 @@ fn all_synonyms() -> impl Iterator<Item = &'static str> {
         PROJECT,
         SPEND_KIND,
         ECON,
+        ECON_CODE,
         FUND,
         VOUCHER,
         MEMO,
@@ -165,7 +244,12 @@ pub(super) fn is_column_name(name: &str) -> bool {
 /// returned as the column's amount unit.
 pub fn header_name(raw: &str) -> (String, Option<AmountUnit>) {
     let n = norm(raw);
-    for (suffix, unit) in [("(元)", AmountUnit::Yuan), ("(万元)", AmountUnit::Wan)] {
+    for (suffix, unit) in [
+        ("(元)", AmountUnit::Yuan),
+        ("(万元)", AmountUnit::Wan),
+        ("(单位:元)", AmountUnit::Yuan),
+        ("(单位:万元)", AmountUnit::Wan),
+    ] {
         if let Some(stem) = n.strip_suffix(suffix) {
             return (stem.to_string(), Some(unit));
         }
@@ -210,12 +294,16 @@ pub fn title_unit(raw: &str) -> Option<AmountUnit> {
     })
 }
 
-/// The kind of a sheet from its header names, in the order of SPEC §2.2.
+/// The kind of a sheet from the evidence of its header names (SPEC §2.2): indicators, else a
+/// payment ledger when it has a unit and a payment amount, else a budget ledger when it has a
+/// budget kind and an amount, else a payment ledger when it has a unit and any amount.
 pub(super) fn classify(names: &[String]) -> Option<Kind> {
     let has = |syn: &[&str]| names.iter().any(|n| syn.contains(&n.as_str()));
     if has(LEVEL1) && has(POINTS) {
         Some(Kind::Indicators)
-    } else if has(BUDGET_KIND) {
+    } else if has(UNIT) && has(PAYMENT_EVIDENCE) {
+        Some(Kind::Payment)
+    } else if has(BUDGET_KIND) && has(BUDGET_AMOUNT) {
         Some(Kind::Budget)
     } else if has(UNIT) && has(PAY_AMOUNT) {
         Some(Kind::Payment)

@@ -113,6 +113,8 @@ pub struct SheetResult {
     /// Project keys with their names as first typed, in order of first appearance.
     pub projects: Vec<(String, String)>,
     pub problems: Vec<Problem>,
+    /// An unrecognised sheet's likely header: (Excel row, its non-empty cells).
+    pub unrecognised_header: Option<(u32, Vec<String>)>,
 }
 
 /// Everything normalise learnt from one file.
@@ -235,7 +237,24 @@ fn empty_result(file: &Arc<str>, sheet: &RawSheet) -> SheetResult {
         rejected: Vec::new(),
         projects: Vec::new(),
         problems: Vec::new(),
+        unrecognised_header: None,
     }
+}
+
+/// The row among the first 20 with the most non-empty cells (the first such): what an
+/// unrecognised sheet most likely has as its header, shown when no payment ledger is found.
+fn likely_header(sheet: &RawSheet) -> Option<(u32, Vec<String>)> {
+    let mut best: Option<(u32, Vec<String>)> = None;
+    for r in 0..sheet.end_row().min(20) {
+        let cells: Vec<String> = (0..sheet.end_col())
+            .map(|c| cell_text(sheet.cell(r, c)))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if cells.len() > best.as_ref().map_or(0, |b| b.1.len()) {
+            best = Some((r + 1, cells));
+        }
+    }
+    best
 }
 
 /// Normalises one sheet (see the module docs).
@@ -248,11 +267,21 @@ pub fn normalise_sheet(
     let mut out = empty_result(file, sheet);
     let Some(header) = find_header(sheet) else {
         out.rows_read = sheet.end_row();
+        out.unrecognised_header = likely_header(sheet);
         return out;
     };
     let Some(kind) = classify(&header.names) else {
         out.rows_read = sheet.end_row();
         out.header_row = Some(header.last_row + 1);
+        out.unrecognised_header = Some((
+            header.last_row + 1,
+            header
+                .names
+                .iter()
+                .filter(|n| !n.is_empty())
+                .cloned()
+                .collect(),
+        ));
         return out;
     };
     out.kind = Some(kind);
@@ -261,7 +290,8 @@ pub fn normalise_sheet(
     let header_problem =
         |msg: String, col: Option<u32>| Problem::error(msg).at(&f, &s, header.last_row + 1, col);
 
-    // Map columns to fields: the earliest synonym wins; other matches are warned about.
+    // Map columns to fields: the earliest synonym wins (or, for a budget kind or an indicator
+    // direction, the column whose values are of that field); other matches are warned about.
     let mut cols: HashMap<Field, u32> = HashMap::new();
     let mut missing = Vec::new();
     for (field, syns, required) in fields(kind) {
@@ -272,6 +302,21 @@ pub fn normalise_sheet(
             }
         }
         found.sort();
+        if found.len() > 1 && chosen_by_values(field) {
+            let parses = |c: u32| -> usize {
+                (header.last_row + 1..sheet.end_row())
+                    .filter(|&r| {
+                        let t = cell_text(sheet.cell(r, c));
+                        match field {
+                            Field::BudgetKind => parse_budget_kind(&t).is_ok(),
+                            _ => parse_direction(&t).is_ok(),
+                        }
+                    })
+                    .count()
+            };
+            // The most cells of the field's values first; the synonym order among equals.
+            found.sort_by_key(|&(p, c)| (std::cmp::Reverse(parses(c)), p));
+        }
         if let Some(&(_, c)) = found.first() {
             cols.insert(field, c);
             for &(_, other) in &found[1..] {
@@ -287,8 +332,17 @@ pub fn normalise_sheet(
                 );
             }
         } else if required {
-            missing.push(syns);
+            missing.push((field, syns));
         }
+    }
+    // A separate code column stands in for the economic class.
+    if cols.contains_key(&Field::EconCode) {
+        missing.retain(|(field, _)| *field != Field::Econ);
+    }
+    let missing: Vec<&[&str]> = missing.into_iter().map(|(_, syns)| syns).collect();
+    if let Some(p) = unmapped_columns(&header.names, &cols) {
+        out.problems
+            .push(Problem::warning(p).at(&f, &s, header.last_row + 1, None));
     }
     // 目标值 and 完成值 are required unless an indicator is 定性: checked per row.
     for syns in &missing {
@@ -356,15 +410,55 @@ pub fn normalise_sheet(
         unit: amount_unit,
         project_seen: HashMap::new(),
         cache: Caches::default(),
+        defaults: Defaulted::default(),
     };
     let first = header.last_row + 1;
     out.rows_read = sheet.end_row().saturating_sub(first);
     for r in first..sheet.end_row() {
         ctx.row(r, kind, &mut out);
     }
+    if kind != Kind::Indicators {
+        let has = |f: Field| cols.contains_key(&f);
+        for w in ctx
+            .defaults
+            .warnings(has(Field::Fund), has(Field::SpendKind))
+        {
+            out.problems
+                .push(Problem::warning(w).at(&f, &s, header.last_row + 1, None));
+        }
+    }
     out.payments.shrink_to_fit();
     out.budgets.shrink_to_fit();
     out
+}
+
+/// The warning for columns of a recognised sheet that map to no field but whose name says
+/// they may hold one (SPEC §2.2: nothing decided silently).
+fn unmapped_columns(names: &[String], cols: &HashMap<Field, u32>) -> Option<String> {
+    let used: std::collections::HashSet<u32> = cols.values().copied().collect();
+    let listed: Vec<String> = names
+        .iter()
+        .enumerate()
+        .filter(|(c, n)| {
+            !used.contains(&(*c as u32))
+                && !is_column_name(n)
+                && SUSPICIOUS_WORDS.iter().any(|w| n.contains(w))
+        })
+        .map(|(c, n)| {
+            let note = if n.contains("经济分类") && n.contains("政府") {
+                "，政府经济分类不是部门经济分类"
+            } else {
+                ""
+            };
+            format!("{}列“{n}”{note}", col_letter(c as u32))
+        })
+        .collect();
+    (!listed.is_empty()).then(|| {
+        format!(
+            "以下列未被读取：{}。如其中有本工具应读取的数据（经济分类、资金性质、项目、支出类型、日期、金额），请将列名改为说明文档中的列名",
+            listed.join("、")
+        )
+    })
 }
 
 fn raw_values(sheet: &RawSheet, r: u32, names: &[String]) -> Vec<(String, String)> {
@@ -392,6 +486,62 @@ struct RowCtx<'a> {
     /// Parsed values by the text they were parsed from: ledgers repeat the same few names
     /// on every row, and normalising them (NFKC) is the cost of this stage.
     cache: Caches,
+    /// The rows whose fund or spend kind was not read but defaulted.
+    defaults: Defaulted,
+}
+
+/// Rows used with a value the sheet did not give: counted for the sheet's warnings.
+#[derive(Default)]
+struct Defaulted {
+    /// Every used row (rows, cents): when the sheet has no fund column, all are general.
+    all: (u32, Cents),
+    /// Rows whose spend kind was inferred from the project: basic, then project.
+    basic: (u32, Cents),
+    project: (u32, Cents),
+}
+
+impl Defaulted {
+    fn count(&mut self, inferred: Option<SpendKind>, amount: Cents) {
+        let add = |x: &mut (u32, Cents)| {
+            x.0 += 1;
+            x.1 += amount;
+        };
+        add(&mut self.all);
+        match inferred {
+            Some(SpendKind::Basic) => add(&mut self.basic),
+            Some(SpendKind::Project) => add(&mut self.project),
+            None => {}
+        }
+    }
+
+    /// The sheet's warnings (SPEC §2.2: a field that decides a figure is never defaulted
+    /// silently).
+    fn warnings(&self, has_fund: bool, has_kind: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        if !has_fund && self.all.0 > 0 {
+            out.push(format!(
+                "本表没有资金性质列（资金性质、资金性质名称、资金来源）：{} 行、金额 {} 元全部按一般公共预算计算；如含单位资金等其他资金，请导出带“资金性质”列的表",
+                self.all.0,
+                yuan(self.all.1)
+            ));
+        }
+        let inferred = self.basic.0 + self.project.0;
+        if inferred > 0 {
+            let why = if has_kind {
+                format!("{inferred} 行的支出类型为空")
+            } else {
+                "本表没有支出类型列（支出类型、项目类别等）".to_string()
+            };
+            out.push(format!(
+                "{why}，已按项目名称推断：无项目或项目为基本支出（人员类、运转类等）的 {} 行、{} 元计为基本支出，其余 {} 行、{} 元计为项目支出；如有误，请导出带“支出类型”或“项目类别”列的表",
+                self.basic.0,
+                yuan(self.basic.1),
+                self.project.0,
+                yuan(self.project.1)
+            ));
+        }
+        out
+    }
 }
 
 #[derive(Default)]
@@ -614,24 +764,35 @@ impl<'a> RowCtx<'a> {
             Arc::from(project_key(&project_raw))
         });
         let kind_cell = self.str(r, Field::SpendKind);
+        let mut inferred = false;
         let spend = match cached(&mut self.cache.kind, &kind_cell, || {
             parse_spend_kind(&kind_cell)
         }) {
             Ok(Some(k)) => k,
-            Ok(None) => kind_from_project(&project),
+            Ok(None) => {
+                inferred = true;
+                kind_from_project(&project)
+            }
             Err(e) => {
                 errs.push((self.col(Field::SpendKind), e));
                 SpendKind::Basic
             }
         };
-        let econ_cell = self.get(r, Field::Econ);
+        // A separate code column decides the class when it has a value (the name beside it
+        // is only its label).
+        let econ_field = if is_blank(self.get(r, Field::EconCode)) {
+            Field::Econ
+        } else {
+            Field::EconCode
+        };
+        let econ_cell = self.get(r, econ_field);
         let econ_text = cell_text(econ_cell);
         let econ = match cached(&mut self.cache.econ, &econ_text, || {
             parse_econ(econ_cell).map(Arc::from)
         }) {
             Ok(e) => e,
             Err(e) => {
-                errs.push((self.col(Field::Econ), e));
+                errs.push((self.col(econ_field).or(self.col(Field::Econ)), e));
                 Arc::from("")
             }
         };
@@ -662,6 +823,7 @@ impl<'a> RowCtx<'a> {
                 }
                 if let (Some(unit), Some(amount), Some(date)) = (unit, amount, date) {
                     self.see_project(out, &project, &project_raw);
+                    self.defaults.count(inferred.then_some(spend), amount);
                     out.payments.push(Payment {
                         prov,
                         date,
@@ -699,6 +861,7 @@ impl<'a> RowCtx<'a> {
                 }
                 if let (Some(unit), Some(amount), Some(bk)) = (unit, amount, bk) {
                     self.see_project(out, &project, &project_raw);
+                    self.defaults.count(inferred.then_some(spend), amount);
                     let effect = if bk == BudgetKind::Decrease {
                         -amount.abs()
                     } else {

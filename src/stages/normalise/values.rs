@@ -311,9 +311,15 @@ pub fn parse_spend_kind(text: &str) -> Result<Option<SpendKind>, String> {
     }
 }
 
-/// The spend kind of a row without one: no project, or project `基本支出` → basic.
+/// The spend kind of a row without one: no project, or a project named as basic spending
+/// (`基本支出`, `人员经费`, `公用经费`, `人员类…`, `运转类…`) → basic; any other project →
+/// project. Always reported by the caller with the money it affects (SPEC §2.2).
 pub fn kind_from_project(project_key: &str) -> SpendKind {
-    if project_key.is_empty() || project_key == "基本支出" {
+    let basic = project_key.is_empty()
+        || project_key.starts_with("人员类")
+        || project_key.starts_with("运转类")
+        || parse_spend_kind(project_key) == Ok(Some(SpendKind::Basic));
+    if basic {
         SpendKind::Basic
     } else {
         SpendKind::Project
@@ -370,8 +376,12 @@ pub fn parse_indicator_number(text: &str) -> Option<Decimal> {
 /// Parses 指标方向.
 pub fn parse_direction(text: &str) -> Result<Direction, String> {
     match norm(text).as_str() {
-        "正向" | "≥" | ">=" | "正向指标" => Ok(Direction::Positive),
-        "反向" | "≤" | "<=" | "反向指标" => Ok(Direction::Negative),
+        "正向" | "≥" | ">=" | ">" | "正向指标" | "大于等于" | "大于" | "不低于" => {
+            Ok(Direction::Positive)
+        }
+        "反向" | "≤" | "<=" | "<" | "反向指标" | "小于等于" | "小于" | "不高于" => {
+            Ok(Direction::Negative)
+        }
         "等于" | "=" => Ok(Direction::Equal),
         "定性" | "定性指标" => Ok(Direction::Qualitative),
         "" => Err("指标方向为空".into()),
