@@ -82,3 +82,13 @@ fn yueyang_2023_in_xls_and_ods_gives_the_seed_figures() {
     );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+#[test]
+fn yueyang_2023_under_yitihua_headers_matches_the_same_workbook() {
+    // The sample re-exported under real 一体化 header names (issue 10): the same report.
+    let w = run_case("yueyang-2023-yitihua");
+    let name = "2023年度岳阳市住房和城乡建设局部门整体支出绩效自评表.xlsx";
+    let expected = root().join("fixtures/yueyang-2023/expected").join(name);
+    let d = jixiao::cmd::diff::differences(&expected, &w.path(&format!("out/{name}"))).unwrap();
+    assert!(d.is_empty(), "report differs:\n{}", d.join("\n"));
+}

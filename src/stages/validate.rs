@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::diag::Problem;
 use crate::model::*;
 use crate::stages::normalise::{
-    AmountUnit, FileResult, Kind, Rejected, TotalRow, UnitMatcher, project_key,
+    AmountUnit, FileResult, HeaderCells, Kind, Rejected, TotalRow, UnitMatcher, project_key,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -147,7 +147,7 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
     // Hash of a row's SPEC §2.5 fields → index of its first row (12 bytes a row).
     let mut dup_keys: HashMap<u64, u32> = HashMap::with_capacity(total_payments);
     let mut display: HashMap<String, String> = HashMap::new();
-    let mut unrecognised: Vec<(Arc<str>, Arc<str>, Option<(u32, Vec<String>)>)> = Vec::new();
+    let mut unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)> = Vec::new();
     for f in files {
         for mut s in f.sheets {
             v.problems.append(&mut s.problems);

@@ -210,3 +210,4 @@ pub fn check_expected_cells(book: &Book, expected: &Path) -> Vec<String> {
     assert!(n > 0, "no expectation in {}", expected.display());
     bad
 }
+pub mod reexport;

@@ -88,6 +88,9 @@ pub struct TotalRow {
     pub amount: Option<Cents>,
 }
 
+/// A row of header-like cells: (Excel row, its non-empty cells).
+pub type HeaderCells = (u32, Vec<String>);
+
 /// Everything normalise learnt from one sheet.
 #[derive(Debug, Clone)]
 pub struct SheetResult {
@@ -113,8 +116,8 @@ pub struct SheetResult {
     /// Project keys with their names as first typed, in order of first appearance.
     pub projects: Vec<(String, String)>,
     pub problems: Vec<Problem>,
-    /// An unrecognised sheet's likely header: (Excel row, its non-empty cells).
-    pub unrecognised_header: Option<(u32, Vec<String>)>,
+    /// An unrecognised sheet's likely header.
+    pub unrecognised_header: Option<HeaderCells>,
 }
 
 /// Everything normalise learnt from one file.
@@ -243,8 +246,8 @@ fn empty_result(file: &Arc<str>, sheet: &RawSheet) -> SheetResult {
 
 /// The row among the first 20 with the most non-empty cells (the first such): what an
 /// unrecognised sheet most likely has as its header, shown when no payment ledger is found.
-fn likely_header(sheet: &RawSheet) -> Option<(u32, Vec<String>)> {
-    let mut best: Option<(u32, Vec<String>)> = None;
+fn likely_header(sheet: &RawSheet) -> Option<HeaderCells> {
+    let mut best: Option<HeaderCells> = None;
     for r in 0..sheet.end_row().min(20) {
         let cells: Vec<String> = (0..sheet.end_col())
             .map(|c| cell_text(sheet.cell(r, c)))

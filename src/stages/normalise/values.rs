@@ -297,10 +297,12 @@ pub fn parse_fund(text: &str) -> Result<Fund, String> {
 pub fn parse_spend_kind(text: &str) -> Result<Option<SpendKind>, String> {
     match norm(text).as_str() {
         "" => Ok(None),
-        "基本支出" | "人员经费" | "公用经费" | "人员类" | "运转类" => {
-            Ok(Some(SpendKind::Basic))
+        // 一体化 项目类别: 人员类项目, 运转类项目 (basic), 特定目标类项目 (project).
+        "基本支出" | "人员经费" | "公用经费" | "人员类" | "运转类" | "人员类项目"
+        | "运转类项目" => Ok(Some(SpendKind::Basic)),
+        "项目支出" | "特定目标类" | "特定目标类项目" => {
+            Ok(Some(SpendKind::Project))
         }
-        "项目支出" | "特定目标类" => Ok(Some(SpendKind::Project)),
         // A qualified kind, as some exports write it: `基本支出-人员经费`, `项目支出（专项）`.
         k if k.starts_with("基本支出") => Ok(Some(SpendKind::Basic)),
         k if k.starts_with("项目支出") => Ok(Some(SpendKind::Project)),
