@@ -42,22 +42,27 @@ fn same(x: &Data, y: &Data) -> bool {
     }
 }
 
+/// Compares the cells present in either sheet (an empty cell equals a missing one).
 fn compare(a: &RawSheet, b: &RawSheet, out: &mut Vec<String>) {
-    let rows = a.end_row().max(b.end_row());
-    let cols = a.end_col().max(b.end_col());
-    for r in 0..rows {
-        for c in 0..cols {
-            let (x, y) = (a.cell(r, c), b.cell(r, c));
-            if !same(x, y) {
-                out.push(format!(
-                    "{}!{}{}: expected {}, got {}",
-                    a.name,
-                    col_letter(c),
-                    r + 1,
-                    show(x),
-                    show(y)
-                ));
-            }
+    let mut at: Vec<(u32, u32)> = a
+        .cells()
+        .iter()
+        .chain(b.cells())
+        .map(|x| (x.0, x.1))
+        .collect();
+    at.sort_unstable();
+    at.dedup();
+    for (r, c) in at {
+        let (x, y) = (a.cell(r, c), b.cell(r, c));
+        if !same(x, y) {
+            out.push(format!(
+                "{}!{}{}: expected {}, got {}",
+                a.name,
+                col_letter(c),
+                r + 1,
+                show(x),
+                show(y)
+            ));
         }
     }
 }

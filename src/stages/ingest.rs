@@ -11,27 +11,104 @@ use std::hash::{Hash, Hasher};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-/// One sheet as read: cells at their absolute positions (row 0 = Excel row 1).
-#[derive(Debug)]
+/// A cell as read: (row, column, value), 0-based absolute positions.
+pub type RawCell = (u32, u32, Data);
+
+/// One sheet as read: its non-empty cells at their absolute positions (row 0 = Excel row 1),
+/// stored sparsely, row by row — memory follows the cells present, never the sheet's extent
+/// (a stray value at `XFD1048576` costs one cell).
+#[derive(Debug, Default)]
 pub struct RawSheet {
     pub name: String,
-    pub range: Range<Data>,
+    /// (row, column, value), sorted by row then column; no empty cells.
+    cells: Vec<RawCell>,
+    /// (row, index of its first cell in `cells`), one per row that has cells.
+    rows: Vec<(u32, u32)>,
+    end_col: u32,
     pub merges: Vec<Dimensions>,
 }
 
 impl RawSheet {
-    /// The cell at absolute (row, col), 0-based; `Data::Empty` outside the used range.
+    /// A sheet from its cells in any order; empty cells and blank text are dropped.
+    pub fn from_cells(
+        name: String,
+        cells: impl IntoIterator<Item = RawCell>,
+        merges: Vec<Dimensions>,
+    ) -> RawSheet {
+        let mut cells: Vec<RawCell> = cells
+            .into_iter()
+            .filter(|(_, _, d)| match d {
+                Data::Empty => false,
+                Data::String(s) => !s.trim().is_empty(),
+                _ => true,
+            })
+            .collect();
+        if !cells.is_sorted_by_key(|c| (c.0, c.1)) {
+            cells.sort_by_key(|c| (c.0, c.1));
+        }
+        cells.dedup_by_key(|c| (c.0, c.1));
+        cells.shrink_to_fit();
+        let mut rows = Vec::new();
+        let mut end_col = 0;
+        for (i, (r, c, _)) in cells.iter().enumerate() {
+            if rows.last().is_none_or(|&(last, _)| last != *r) {
+                rows.push((*r, i as u32));
+            }
+            end_col = end_col.max(c + 1);
+        }
+        RawSheet {
+            name,
+            cells,
+            rows,
+            end_col,
+            merges,
+        }
+    }
+
+    /// The non-empty cells of row `r` (absolute), as (row, column, value) by column.
+    pub fn row(&self, r: u32) -> &[RawCell] {
+        match self.rows.binary_search_by_key(&r, |x| x.0) {
+            Ok(i) => self.row_at(i),
+            Err(_) => &[],
+        }
+    }
+
+    fn row_at(&self, i: usize) -> &[RawCell] {
+        let start = self.rows[i].1 as usize;
+        let end = self
+            .rows
+            .get(i + 1)
+            .map_or(self.cells.len(), |x| x.1 as usize);
+        &self.cells[start..end]
+    }
+
+    /// The rows that have cells, from row `first` on: (row, its cells).
+    pub fn rows_from(&self, first: u32) -> impl Iterator<Item = (u32, &[RawCell])> {
+        let start = self.rows.partition_point(|x| x.0 < first);
+        (start..self.rows.len()).map(move |i| (self.rows[i].0, self.row_at(i)))
+    }
+
+    /// Every non-empty cell: (row, column, value), row by row.
+    pub fn cells(&self) -> &[RawCell] {
+        &self.cells
+    }
+
+    /// The cell at absolute (row, col), 0-based; `Data::Empty` where there is none.
     pub fn cell(&self, row: u32, col: u32) -> &Data {
         static EMPTY: Data = Data::Empty;
-        self.range.get_value((row, col)).unwrap_or(&EMPTY)
+        let cells = self.row(row);
+        match cells.binary_search_by_key(&col, |x| x.1) {
+            Ok(i) => &cells[i].2,
+            Err(_) => &EMPTY,
+        }
     }
-    /// One past the last used row (absolute).
+    /// One past the last row with a cell (absolute).
     pub fn end_row(&self) -> u32 {
-        self.range.end().map(|e| e.0 + 1).unwrap_or(0)
+        self.rows.last().map_or(0, |x| x.0 + 1)
     }
-    /// One past the last used column (absolute).
+    /// One past the last column with a cell (absolute).
     pub fn end_col(&self) -> u32 {
-        self.range.end().map(|e| e.1 + 1).unwrap_or(0)
+        self.end_col
     }
 }
 
@@ -138,6 +215,9 @@ pub fn read_file(path: &Path, rel: &str) -> Result<RawFile, Problem> {
         )
         .file(rel));
     }
+    if !ole && (ext == "xlsx" || ext == "xlsm") {
+        check_inflation(&bytes).map_err(|e| Problem::error(e).file(rel))?;
+    }
     let sheets = if ext == "csv" {
         vec![read_csv(&bytes, path, rel)?]
     } else {
@@ -157,6 +237,62 @@ pub fn read_file(path: &Path, rel: &str) -> Result<RawFile, Problem> {
     })
 }
 
+/// No part of a workbook may inflate beyond this (a full 1,048,576-row sheet stays below).
+pub const MAX_PART_BYTES: u64 = 1 << 30;
+/// The shared strings, which calamine holds in memory whole, may not inflate beyond this
+/// (the distinct texts of a million-row export take some 50 MiB).
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 128 << 20;
+/// Past this size, a part may not inflate to more than [`MAX_PART_RATIO`] times its stored
+/// size: real spreadsheet XML inflates 4–20× (the sample: 5×); a zip bomb 80× (fast
+/// compression) to 1000×.
+pub const RATIO_CHECKED_FROM: u64 = 32 << 20;
+pub const MAX_PART_RATIO: u64 = 50;
+
+/// Refuses a workbook one of whose parts inflates beyond the limits above, measured while
+/// inflating (the sizes a zip declares are not trusted). Costs one inflation of every part;
+/// what it refuses never reaches calamine, which holds shared strings in memory.
+///
+/// # Errors
+/// The message naming the part, in Chinese. A zip that cannot be read is left for calamine
+/// to report.
+fn check_inflation(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut buf = vec![0u8; 1 << 16];
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else {
+            continue;
+        };
+        let name = part.name().map(|n| n.to_string()).unwrap_or_default();
+        let stored = part.compressed_size().clamp(1, bytes.len() as u64);
+        let limit = if name.ends_with("sharedStrings.xml") {
+            MAX_SHARED_STRINGS_BYTES
+        } else {
+            MAX_PART_BYTES
+        };
+        let mut inflated: u64 = 0;
+        loop {
+            let n = match part.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n as u64,
+            };
+            inflated += n;
+            let bomb = inflated > limit
+                || (inflated > RATIO_CHECKED_FROM && inflated / stored > MAX_PART_RATIO);
+            if bomb {
+                return Err(format!(
+                    "文件内部的“{name}”解压后超过 {} MiB（压缩前仅 {} KiB）：文件已损坏或是恶意构造的压缩包，未读取",
+                    inflated >> 20,
+                    stored.div_ceil(1024)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn read_workbook(bytes: Vec<u8>, ext: &str) -> Result<Vec<RawSheet>, String> {
     let cursor = Cursor::new(bytes);
     let mut sheets = Vec::new();
@@ -164,13 +300,22 @@ fn read_workbook(bytes: Vec<u8>, ext: &str) -> Result<Vec<RawSheet>, String> {
         "xlsx" | "xlsm" => {
             let mut wb = calamine::Xlsx::new(cursor).map_err(|e| e.to_string())?;
             for name in wb.sheet_names() {
-                let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
+                // Cells streamed one by one: no dense range over the sheet's extent.
+                let mut cells = Vec::new();
+                {
+                    let mut reader = wb
+                        .worksheet_cells_reader(&name)
+                        .map_err(|e| e.to_string())?;
+                    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                        let (r, c) = cell.get_position();
+                        let value = cell.get_value();
+                        if !matches!(value, calamine::DataRef::Empty) {
+                            cells.push((r, c, Data::from(value.clone())));
+                        }
+                    }
+                }
                 let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                sheets.push(RawSheet {
-                    name,
-                    range,
-                    merges,
-                });
+                sheets.push(RawSheet::from_cells(name, cells, merges));
             }
         }
         "xls" => {
@@ -178,26 +323,27 @@ fn read_workbook(bytes: Vec<u8>, ext: &str) -> Result<Vec<RawSheet>, String> {
             for name in wb.sheet_names() {
                 let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
                 let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                sheets.push(RawSheet {
-                    name,
-                    range,
-                    merges,
-                });
+                sheets.push(RawSheet::from_cells(name, used_cells(range), merges));
             }
         }
         _ => {
             let mut wb = calamine::Ods::new(cursor).map_err(|e| e.to_string())?;
             for name in wb.sheet_names() {
                 let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
-                sheets.push(RawSheet {
-                    name,
-                    range,
-                    merges: Vec::new(),
-                });
+                sheets.push(RawSheet::from_cells(name, used_cells(range), Vec::new()));
             }
         }
     }
     Ok(sheets)
+}
+
+/// The non-empty cells of a range, at absolute positions.
+fn used_cells(range: Range<Data>) -> Vec<RawCell> {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    range
+        .used_cells()
+        .map(|(r, c, d)| (r0 + r as u32, c0 + c as u32, d.clone()))
+        .collect()
 }
 
 /// Decodes CSV bytes: UTF-16 with a BOM; UTF-8 (a BOM is dropped) when valid; else GB18030
@@ -278,35 +424,19 @@ fn csv_records(
 fn read_csv(bytes: &[u8], path: &Path, rel: &str) -> Result<RawSheet, Problem> {
     let text = decode_text(bytes)
         .map_err(|e| Problem::error(format!("无法读取 CSV 文件：{e}")).file(rel))?;
-    // Two passes: the size first, so the cells go straight into their range (one copy).
-    let (mut h, mut w) = (0u32, 0u32);
+    let mut cells = Vec::new();
     csv_records(&text, rel, |row, rec| {
-        h = row + 1;
-        w = w.max(rec.len() as u32);
-    })?;
-    let mut range = if h == 0 || w == 0 {
-        Range::empty()
-    } else {
-        Range::new((0, 0), (h - 1, w - 1))
-    };
-    if h > 0 && w > 0 {
-        csv_records(&text, rel, |row, rec| {
-            for (j, field) in rec.iter().enumerate() {
-                if !field.trim().is_empty() {
-                    range.set_value((row, j as u32), Data::String(field.to_string()));
-                }
+        for (j, field) in rec.iter().enumerate() {
+            if !field.trim().is_empty() {
+                cells.push((row, j as u32, Data::String(field.to_string())));
             }
-        })?;
-    }
+        }
+    })?;
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    Ok(RawSheet {
-        name,
-        range,
-        merges: Vec::new(),
-    })
+    Ok(RawSheet::from_cells(name, cells, Vec::new()))
 }
 
 #[cfg(test)]
@@ -328,6 +458,7 @@ mod tests {
         }
         let s = read_csv(&bytes, Path::new("a.csv"), "a.csv").unwrap();
         assert_eq!(s.cell(1, 1), &Data::String("1,234.00".into()));
+        assert_eq!(s.cell(1, 7), &Data::Empty);
     }
 
     #[test]

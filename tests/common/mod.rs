@@ -211,3 +211,47 @@ pub fn check_expected_cells(book: &Book, expected: &Path) -> Vec<String> {
     bad
 }
 pub mod reexport;
+
+/// Rewrites a zip file (an `.xlsx`) part by part: `f(name, bytes)` returns the new bytes of
+/// each part, or `None` to keep it. Parts are stored deflated, in their original order.
+pub fn rewrite_zip(src: &Path, dst: &Path, mut f: impl FnMut(&str, &[u8]) -> Option<Vec<u8>>) {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zin.len() {
+        let mut part = zin.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).unwrap();
+        let bytes = f(&name, &bytes).unwrap_or(bytes);
+        zout.start_file(name.as_str(), opts).unwrap();
+        zout.write_all(&bytes).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+/// The largest resident set of any child process of this test process so far, in MiB.
+pub fn children_peak_rss_mib() -> u64 {
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct we own.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    ru.ru_maxrss as u64 / 1024
+}
+
+/// A small deterministic generator (xorshift64*), for mutation tests with a fixed seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}

@@ -11,7 +11,7 @@
 use crate::config::Config;
 use crate::diag::Problem;
 use crate::model::*;
-use crate::stages::ingest::{RawFile, RawSheet};
+use crate::stages::ingest::{RawCell, RawFile, RawSheet};
 use calamine::Data;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -175,10 +175,41 @@ fn header_cell(sheet: &RawSheet, row: u32, col: u32) -> String {
     String::new()
 }
 
+/// Columns further than this from the previous header cell are outside the table.
+const MAX_HEADER_GAP: u32 = 20;
+
+/// The width of a table whose header is row `r` (and maybe `r + 1`): one past its last header
+/// cell, where a run of more than [`MAX_HEADER_GAP`] empty columns ends the header (a stray
+/// value far to the right is not a column).
+fn header_width(sheet: &RawSheet, r: u32) -> u32 {
+    let mut cols: Vec<u32> = sheet
+        .row(r)
+        .iter()
+        .chain(sheet.row(r + 1))
+        .map(|x| x.1)
+        .chain(
+            sheet
+                .merges
+                .iter()
+                .filter(|m| m.start.0 < r && m.end.0 >= r)
+                .map(|m| m.start.1),
+        )
+        .collect();
+    cols.sort_unstable();
+    let mut end = 0;
+    for c in cols {
+        if c > end + MAX_HEADER_GAP {
+            break;
+        }
+        end = c + 1;
+    }
+    end
+}
+
 fn find_header(sheet: &RawSheet) -> Option<Header> {
-    let width = sheet.end_col();
     let end = sheet.end_row().min(20);
     for r in 0..end {
+        let width = header_width(sheet, r);
         let row: Vec<(String, Option<AmountUnit>)> = (0..width)
             .map(|c| header_name(&header_cell(sheet, r, c)))
             .collect();
@@ -248,9 +279,10 @@ fn empty_result(file: &Arc<str>, sheet: &RawSheet) -> SheetResult {
 /// unrecognised sheet most likely has as its header, shown when no payment ledger is found.
 fn likely_header(sheet: &RawSheet) -> Option<HeaderCells> {
     let mut best: Option<HeaderCells> = None;
-    for r in 0..sheet.end_row().min(20) {
-        let cells: Vec<String> = (0..sheet.end_col())
-            .map(|c| cell_text(sheet.cell(r, c)))
+    for (r, row) in sheet.rows_from(0).take_while(|(r, _)| *r < 20) {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|x| cell_text(&x.2))
             .filter(|t| !t.is_empty())
             .collect();
         if cells.len() > best.as_ref().map_or(0, |b| b.1.len()) {
@@ -307,8 +339,9 @@ pub fn normalise_sheet(
         found.sort();
         if found.len() > 1 && chosen_by_values(field) {
             let parses = |c: u32| -> usize {
-                (header.last_row + 1..sheet.end_row())
-                    .filter(|&r| {
+                sheet
+                    .rows_from(header.last_row + 1)
+                    .filter(|&(r, _)| {
                         let t = cell_text(sheet.cell(r, c));
                         match field {
                             Field::BudgetKind => parse_budget_kind(&t).is_ok(),
@@ -359,35 +392,69 @@ pub fn normalise_sheet(
             None,
         ));
     }
+    // The table: the header's columns, the rows below it that have cells there. A cell
+    // outside those columns is reported and ignored (a Ctrl+End accident, a stamp in the
+    // last cell), never a reason to read the sheet's whole extent.
+    let width = header.names.len() as u32;
+    let first = header.last_row + 1;
+    let mut outside: Vec<(u32, u32)> = Vec::new();
+    let table: Vec<(u32, &[RawCell])> = sheet
+        .rows_from(first)
+        .filter_map(|(r, cells)| {
+            let inside = cells.partition_point(|x| x.1 < width);
+            outside.extend(cells[inside..].iter().map(|x| (x.0, x.1)));
+            (inside > 0).then(|| (r, &cells[..inside]))
+        })
+        .collect();
+    for &(r, c) in outside.iter().take(5) {
+        out.problems.push(
+            Problem::warning(format!(
+                "{}{}：表格范围外的单元格，已忽略",
+                col_letter(c),
+                r + 1
+            ))
+            .at(&f, &s, r + 1, Some(c)),
+        );
+    }
+    if outside.len() > 5 {
+        out.problems.push(
+            Problem::warning(format!(
+                "另有 {} 个表格范围外（表头以右）的单元格，已忽略",
+                outside.len() - 5
+            ))
+            .file(&f)
+            .sheet(&s),
+        );
+    }
+    let end = table.last().map_or(first, |(r, _)| r + 1);
+    out.rows_read = end - first;
+    out.blank = out.rows_read - table.len() as u32;
+
     if !missing.is_empty() {
-        out.rows_read = sheet.end_row().saturating_sub(header.last_row + 1);
         // Every row below the header is unusable: reject them so none is lost.
-        for r in header.last_row + 1..sheet.end_row() {
-            let blank = (0..sheet.end_col()).all(|c| is_blank(sheet.cell(r, c)));
-            if blank {
-                out.blank += 1;
-            } else {
-                out.rejected.push(Rejected {
-                    prov: Prov {
-                        file: file.clone(),
-                        sheet: out.sheet.clone(),
-                        row: r + 1,
-                    },
-                    kind,
-                    reasons: vec!["所在表缺少必需的列".into()],
-                    raw: raw_values(sheet, r, &header.names),
-                    amount: None,
-                    unknown_unit: None,
-                });
-            }
+        for &(r, cells) in &table {
+            out.rejected.push(Rejected {
+                prov: Prov {
+                    file: file.clone(),
+                    sheet: out.sheet.clone(),
+                    row: r + 1,
+                },
+                kind,
+                reasons: vec!["所在表缺少必需的列".into()],
+                raw: raw_values(cells, &header.names),
+                amount: None,
+                unknown_unit: None,
+            });
         }
         return out;
     }
 
     // The sheet's amount unit: the column's own suffix, else the title, else the config.
-    let title_unit = (0..=header.last_row)
-        .flat_map(|r| (0..sheet.end_col()).map(move |c| (r, c)))
-        .find_map(|(r, c)| title_unit(&cell_text(sheet.cell(r, c))));
+    let title_unit = sheet
+        .rows_from(0)
+        .take_while(|(r, _)| *r <= header.last_row)
+        .flat_map(|(_, cells)| cells)
+        .find_map(|x| title_unit(&cell_text(&x.2)));
     let default_unit = if cfg.report.ledger_amount_unit == "万元" {
         AmountUnit::Wan
     } else {
@@ -414,11 +481,10 @@ pub fn normalise_sheet(
         project_seen: HashMap::new(),
         cache: Caches::default(),
         defaults: Defaulted::default(),
+        cells: &[],
     };
-    let first = header.last_row + 1;
-    out.rows_read = sheet.end_row().saturating_sub(first);
-    for r in first..sheet.end_row() {
-        ctx.row(r, kind, &mut out);
+    for &(r, cells) in &table {
+        ctx.row(r, cells, kind, &mut out);
     }
     if kind != Kind::Indicators {
         let has = |f: Field| cols.contains_key(&f);
@@ -464,13 +530,14 @@ fn unmapped_columns(names: &[String], cols: &HashMap<Field, u32>) -> Option<Stri
     })
 }
 
-fn raw_values(sheet: &RawSheet, r: u32, names: &[String]) -> Vec<(String, String)> {
-    (0..sheet.end_col())
-        .filter_map(|c| {
-            let t = cell_text(sheet.cell(r, c));
+fn raw_values(cells: &[RawCell], names: &[String]) -> Vec<(String, String)> {
+    cells
+        .iter()
+        .filter_map(|(_, c, d)| {
+            let t = cell_text(d);
             (!t.is_empty()).then(|| {
-                let n = names.get(c as usize).cloned().unwrap_or_default();
-                (if n.is_empty() { col_letter(c) } else { n }, t)
+                let n = names.get(*c as usize).cloned().unwrap_or_default();
+                (if n.is_empty() { col_letter(*c) } else { n }, t)
             })
         })
         .collect()
@@ -491,6 +558,8 @@ struct RowCtx<'a> {
     cache: Caches,
     /// The rows whose fund or spend kind was not read but defaulted.
     defaults: Defaulted,
+    /// The cells of the row being read.
+    cells: &'a [RawCell],
 }
 
 /// Rows used with a value the sheet did not give: counted for the sheet's warnings.
@@ -604,14 +673,11 @@ impl<'a> RowCtx<'a> {
         }
     }
 
-    fn row(&mut self, r: u32, kind: Kind, out: &mut SheetResult) {
-        let width = self.sheet.end_col();
-        if (0..width).all(|c| is_blank(self.sheet.cell(r, c))) {
-            out.blank += 1;
-            return;
-        }
+    /// One row of the table: `cells` are its non-empty cells inside the header's columns.
+    fn row(&mut self, r: u32, cells: &'a [RawCell], kind: Kind, out: &mut SheetResult) {
+        self.cells = cells;
         // Normalised only when it may be a total or a note (the common row is neither).
-        let first_raw = (0..width).find_map(|c| match self.sheet.cell(r, c) {
+        let first_raw = cells.iter().find_map(|x| match &x.2 {
             Data::String(s) if !s.trim().is_empty() => Some(s.as_str()),
             _ => None,
         });
@@ -658,8 +724,9 @@ impl<'a> RowCtx<'a> {
             && (probe(Field::Unit) || probe(Field::Name)))
             || (amount_is_text && probe(Field::Amount))
         {
-            (0..width)
-                .filter(|&c| is_column_name(&header_name(&cell_text(self.sheet.cell(r, c))).0))
+            cells
+                .iter()
+                .filter(|x| is_column_name(&header_name(&cell_text(&x.2)).0))
                 .count()
         } else {
             0
@@ -733,7 +800,7 @@ impl<'a> RowCtx<'a> {
                     if errs.is_empty() {
                         // Summarised once per name by validate.
                         let reasons = vec![format!("单位名称“{unit_text}”未在配置中")];
-                        let raw = raw_values(self.sheet, r, self.names);
+                        let raw = raw_values(self.cells, self.names);
                         out.rejected.push(Rejected {
                             prov,
                             kind,
@@ -917,7 +984,7 @@ impl<'a> RowCtx<'a> {
             prov,
             kind,
             reasons: errs.into_iter().map(|(_, m)| m).collect(),
-            raw: raw_values(self.sheet, r, self.names),
+            raw: raw_values(self.cells, self.names),
             amount,
             unknown_unit,
         });
