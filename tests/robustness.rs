@@ -288,3 +288,33 @@ fn hundreds_of_random_mutations_end_with_exit_0_1_or_2() {
         children_peak_rss_mib()
     );
 }
+
+#[test]
+fn a_sheet_copied_inside_its_workbook_is_one_error_and_not_counted() {
+    // Issue 10: `支付明细 (2)` counted January twice (15698.18 → 17004.20) with 124 warnings
+    // that each said “本表” of another sheet.
+    let w = Workdir::new("robust-copied-sheet");
+    copy_dir(&root().join("input"), &w.path("in"));
+    let mut grids = common::reexport::read(&root().join("input").join(JAN));
+    let copy = common::reexport::Grid {
+        name: "支付明细 (2)".into(),
+        rows: grids[0].rows.clone(),
+        header: grids[0].header,
+    };
+    grids.push(copy);
+    common::reexport::write(&w.path("in").join(JAN), &grids);
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(1);
+    let err = run.stderr();
+    let line = "2023年01月支付明细.xlsx › 支付明细 (2) › 第4行: 本表有";
+    assert_eq!(err.matches(line).count(), 1, "{}", run.describe());
+    assert!(
+        err.contains("与“支付明细/2023年01月支付明细.xlsx › 支付明细”的行完全相同"),
+        "{}",
+        run.describe()
+    );
+    assert!(!err.contains("与本表第"), "{}", run.describe());
+    // January is counted once: the audit's detail has the sample's rows only.
+    let detail = std::fs::read_to_string(w.path("out/2023年度支出明细.csv")).unwrap();
+    assert!(!detail.contains("支付明细 (2)"));
+}

@@ -86,6 +86,19 @@ impl Validated {
     }
 }
 
+/// Rows of one sheet that repeat rows of another sheet (SPEC §2.5, per sheet).
+struct Overlap {
+    file: Arc<str>,
+    sheet: Arc<str>,
+    first_row: u32,
+    other_row: u32,
+    rows: u32,
+    money: Cents,
+}
+
+/// Identical rows inside one sheet listed one by one before they are summarised.
+const REPEATS_LISTED: usize = 5;
+
 /// A hash of what makes two payment rows the same (SPEC §2.5).
 fn dup_hash(p: &Payment) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -169,6 +182,8 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
             // Payments: the report year, then repeated rows. Decided in one pass over the
             // sheet's rows, then the rejected ones are taken out in place (no second buffer).
             let mut rejected_at: Vec<bool> = vec![false; s.payments.len()];
+            let mut overlaps: Vec<Overlap> = Vec::new();
+            let mut repeats = 0usize;
             let mut kept_pos: Vec<usize> = Vec::with_capacity(s.payments.len());
             for (i, p) in s.payments.iter().enumerate() {
                 if p.date.year != year {
@@ -196,34 +211,53 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                         }
                     })
                     .filter(|q| same_payment(q, p))
-                    .map(|q| (q.prov.file.clone(), q.prov.row));
+                    .map(|q| (q.prov.file.clone(), q.prov.sheet.clone(), q.prov.row));
                 match earlier {
-                    Some((file, row)) if *file != *p.prov.file => {
+                    // A row that repeats a row of another sheet (of this file or another):
+                    // an overlapping export or a copied sheet. Not used; one error per pair
+                    // of sheets, below.
+                    Some((file, sheet, row))
+                        if (&*file, &*sheet) != (&*p.prov.file, &*p.prov.sheet) =>
+                    {
                         let msg = format!(
-                            "与“{file}”第{row}行完全相同（凭证号、日期、单位、项目、经济分类、资金性质、金额均一致）：导出期间重叠？此行未使用"
+                            "与“{file} › {sheet}”第{row}行完全相同（凭证号、日期、单位、项目、经济分类、资金性质、金额均一致）：导出期间重叠或工作表被复制？此行未使用"
                         );
-                        v.problems.push(Problem::error(msg.clone()).at(
-                            &p.prov.file,
-                            &p.prov.sheet,
-                            p.prov.row,
-                            None,
-                        ));
+                        match overlaps
+                            .iter_mut()
+                            .find(|o| o.file == file && o.sheet == sheet)
+                        {
+                            Some(o) => {
+                                o.rows += 1;
+                                o.money += p.amount;
+                            }
+                            None => overlaps.push(Overlap {
+                                file,
+                                sheet,
+                                first_row: p.prov.row,
+                                other_row: row,
+                                rows: 1,
+                                money: p.amount,
+                            }),
+                        }
                         s.rejected.push(rejected_payment(p, msg));
                         rejected_at[i] = true;
                         continue;
                     }
-                    Some((_, row)) => {
-                        v.problems.push(
-                            Problem::warning(format!(
-                                "与本表第{row}行完全相同，请确认不是重复录入（已计入）"
-                            ))
-                            .at(
-                                &p.prov.file,
-                                &p.prov.sheet,
-                                p.prov.row,
-                                None,
-                            ),
-                        );
+                    Some((_, _, row)) => {
+                        repeats += 1;
+                        if repeats <= REPEATS_LISTED {
+                            v.problems.push(
+                                Problem::warning(format!(
+                                    "与本表第{row}行完全相同，请确认不是重复录入（已计入）"
+                                ))
+                                .at(
+                                    &p.prov.file,
+                                    &p.prov.sheet,
+                                    p.prov.row,
+                                    None,
+                                ),
+                            );
+                        }
                     }
                     None => {
                         let idx = (v.payments.len() + kept_pos.len()) as u32;
@@ -231,6 +265,30 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                     }
                 }
                 kept_pos.push(i);
+            }
+            for o in &overlaps {
+                v.problems.push(
+                    Problem::error(format!(
+                        "本表有 {} 行（金额 {} 元）与“{} › {}”的行完全相同（首行为第{}行，对应其第{}行）：导出期间重叠或工作表被复制？这些行未使用",
+                        o.rows,
+                        yuan(o.money),
+                        o.file,
+                        o.sheet,
+                        o.first_row,
+                        o.other_row
+                    ))
+                    .at(&s.file, &s.sheet, o.first_row, None),
+                );
+            }
+            if repeats > REPEATS_LISTED {
+                v.problems.push(
+                    Problem::warning(format!(
+                        "本表另有 {} 行与本表前面的某行完全相同，请确认不是重复录入（已计入；明细见支出明细 CSV）",
+                        repeats - REPEATS_LISTED
+                    ))
+                    .file(&s.file)
+                    .sheet(&s.sheet),
+                );
             }
             let mut i = 0;
             s.payments.retain(|_| {
