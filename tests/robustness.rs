@@ -318,3 +318,89 @@ fn a_sheet_copied_inside_its_workbook_is_one_error_and_not_counted() {
     let detail = std::fs::read_to_string(w.path("out/2023年度支出明细.csv")).unwrap();
     assert!(!detail.contains("支付明细 (2)"));
 }
+
+#[test]
+fn a_run_killed_at_random_points_leaves_good_outputs_and_the_next_run_cleans_up() {
+    // Issue 10: an interrupted run left hidden `.{name}.{pid}.tmp` files that nothing removed.
+    let w = Workdir::new("robust-killed");
+    let input = root().join("input");
+    let args = ["run", "--input", input.to_str().unwrap(), "--output", "out"];
+    let started = std::time::Instant::now();
+    w.run(&args).expect_code(0);
+    let full_ms = started.elapsed().as_millis().max(20) as usize;
+    let names = [
+        "2023年度岳阳市住房和城乡建设局部门整体支出绩效自评表.xlsx",
+        "2023年度核对底稿.xlsx",
+        "2023年度支出明细.csv",
+    ];
+    let good: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(w.path(&format!("out/{n}"))).unwrap())
+        .collect();
+    // Files that only look like ours: never touched.
+    for decoy in [
+        ".notes.txt.123.tmp",
+        "2023年度核对底稿.xlsx.tmp",
+        ".其他.xlsx.1.tmp",
+    ] {
+        std::fs::write(w.path(&format!("out/{decoy}")), b"keep").unwrap();
+    }
+    let mut rng = Rng(20231231);
+    let mut killed_mid_write = 0;
+    for i in 0..20 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(args)
+            .current_dir(&w.dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(
+            rng.below(full_ms * 12 / 10) as u64,
+        ));
+        let _ = child.kill();
+        let _ = child.wait();
+        for (n, bytes) in names.iter().zip(&good) {
+            let now = std::fs::read(w.path(&format!("out/{n}"))).unwrap();
+            assert!(&now == bytes, "kill {i}: {n} is not the complete output");
+        }
+        let temporaries = std::fs::read_dir(w.path("out"))
+            .unwrap()
+            .filter(|e| {
+                let n = e
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .to_string();
+                names.iter().any(|x| n.starts_with(&format!(".{x}.")))
+            })
+            .count();
+        if temporaries > 0 {
+            killed_mid_write += 1;
+        }
+    }
+    eprintln!("killed mid-write: {killed_mid_write} of 20 (a full run: {full_ms} ms)");
+    // A clean next run removes what the killed ones left, and nothing else.
+    let run = w.run(&args);
+    run.expect_code(0);
+    let left: Vec<String> = std::fs::read_dir(w.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    let mut left = left;
+    left.sort();
+    assert_eq!(
+        left,
+        vec![
+            ".notes.txt.123.tmp",
+            ".其他.xlsx.1.tmp",
+            "2023年度核对底稿.xlsx.tmp"
+        ],
+        "killed mid-write {killed_mid_write} times"
+    );
+    for (n, bytes) in names.iter().zip(&good) {
+        assert!(&std::fs::read(w.path(&format!("out/{n}"))).unwrap() == bytes);
+    }
+}

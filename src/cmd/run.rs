@@ -5,7 +5,7 @@
 use crate::cmd::{Paths, print_problems};
 use crate::config::Config;
 use crate::pipeline;
-use crate::render::{audit, report, write_atomic, write_atomic_with};
+use crate::render::{audit, remove_stale_temporaries, report, write_atomic, write_atomic_with};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 
@@ -27,8 +27,12 @@ pub fn run(paths: &Paths) -> Result<i32> {
     let out_dir: PathBuf = paths.output();
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("无法创建输出文件夹 {}", out_dir.display()))?;
-    let outcome = pipeline::run_skipping(&paths.input(), &config, &cfg, Some(&out_dir))?;
     let (report_name, audit_name, csv_name) = output_names(&cfg);
+    let stale = remove_stale_temporaries(&out_dir, &[&report_name, &audit_name, &csv_name]);
+    if !stale.is_empty() {
+        eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
+    }
+    let outcome = pipeline::run_skipping(&paths.input(), &config, &cfg, Some(&out_dir))?;
 
     print_problems(&outcome);
     // The detail CSV (large) is written while the workbooks are built.

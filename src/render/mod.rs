@@ -31,7 +31,7 @@ pub fn write_atomic_with(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = dir.join(temporary_name(&name, std::process::id()));
     let result = (|| -> Result<()> {
         let file = std::fs::File::create(&tmp)?;
         let mut w = std::io::BufWriter::new(file);
@@ -45,4 +45,49 @@ pub fn write_atomic_with(
         let _ = std::fs::remove_file(&tmp);
     }
     result.with_context(|| format!("无法写入输出文件 {}", path.display()))
+}
+
+/// The temporary name of an output while it is written: hidden, with the writer's process id.
+fn temporary_name(name: &str, pid: u32) -> String {
+    format!(".{name}.{pid}.tmp")
+}
+
+/// Removes the temporaries that an interrupted run left in `dir` for the outputs `names`:
+/// only files of [`temporary_name`]'s pattern for those names, and only when the process that
+/// wrote them is gone (Linux: no `/proc/PID`; elsewhere: untouched for an hour). Returns the
+/// names removed.
+pub fn remove_stale_temporaries(dir: &Path, names: &[&str]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let proc_fs = Path::new("/proc/self").exists();
+    let mut removed = Vec::new();
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = names.iter().find_map(|n| {
+            file.strip_prefix(&format!(".{n}."))?
+                .strip_suffix(".tmp")?
+                .parse::<u32>()
+                .ok()
+        }) else {
+            continue;
+        };
+        if pid == std::process::id() {
+            continue;
+        }
+        let gone = if proc_fs {
+            !Path::new(&format!("/proc/{pid}")).exists()
+        } else {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600)
+        };
+        if gone && std::fs::remove_file(e.path()).is_ok() {
+            removed.push(file);
+        }
+    }
+    removed.sort();
+    removed
 }
