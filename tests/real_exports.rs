@@ -233,3 +233,100 @@ fn yitihua_fixture_is_the_sample_reexported() {
         assert_eq!(a.sheets, b.sheets, "{sub}");
     }
 }
+
+/// The sample's indicators in the 财政部 self-evaluation template: one sheet per unit, the
+/// unit in the title block (`单位名称：…`), no unit column, the group's points in the level-1
+/// cell (`产出指标(50分)`), a 预算执行 row the ledgers decide. `title` and `direction` say
+/// whether the title line and the direction column are there.
+fn mof_template(w: &Workdir, title: bool, direction: bool) {
+    copy_dir(&root().join("input"), &w.path("in"));
+    let file = "绩效指标/2023年度绩效自评指标.xlsx";
+    let g = &common::reexport::read(&root().join("input").join(file))[0];
+    let h = g.header.unwrap();
+    let col = |name: &str| g.col(&[name]).unwrap();
+    let (unit, l1) = (col("单位名称"), col("一级指标"));
+    let keep: Vec<usize> = (0..g.rows[h].len())
+        .filter(|&c| c != unit && (direction || c != col("指标方向")))
+        .collect();
+    let mut units: Vec<String> = Vec::new();
+    for row in &g.rows[h + 1..] {
+        let u = row[unit].text();
+        if !row[l1].text().is_empty() && !units.contains(&u) {
+            units.push(u);
+        }
+    }
+    let mut sheets = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        let mut rows = vec![
+            vec![Cell::Text("部门整体支出绩效自评表".into())],
+            vec![if title {
+                Cell::Text(format!("单位名称：{u}      填报日期：2024年3月"))
+            } else {
+                Cell::Text("填报日期：2024年3月".into())
+            }],
+        ];
+        let header: Vec<Cell> = keep.iter().map(|&c| g.rows[h][c].clone()).collect();
+        rows.push(header.clone());
+        let mut budget_row = vec![Cell::Empty; keep.len()];
+        budget_row[0] = Cell::Text("预算执行(10分)".into());
+        budget_row[2] = Cell::Text("预算执行率".into());
+        budget_row[3] = Cell::Num(10.0);
+        rows.push(budget_row);
+        for row in g.rows[h + 1..].iter().filter(|r| r[unit].text() == *u) {
+            let mut out: Vec<Cell> = keep.iter().map(|&c| row[c].clone()).collect();
+            let points = match row[l1].text().as_str() {
+                "产出指标" => 50,
+                "效益指标" => 30,
+                _ => 10,
+            };
+            out[0] = Cell::Text(format!("{}({points}分)", row[l1].text()));
+            rows.push(out);
+        }
+        sheets.push(Grid {
+            name: format!("自评表{}", i + 1),
+            rows,
+            header: Some(2),
+        });
+    }
+    common::reexport::write(&w.path("in").join(file), &sheets);
+}
+
+#[test]
+fn the_mof_self_evaluation_template_is_read() {
+    let w = Workdir::new("real-mof-template");
+    mof_template(&w, true, true);
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr()
+            .contains("预算执行得分由支出明细和预算指标计算，表中此行已忽略"),
+        "{}",
+        run.describe()
+    );
+    let bad = seed_figures(&w);
+    assert!(bad.is_empty(), "{}\n{}", bad.join("\n"), run.describe());
+}
+
+#[test]
+fn the_mof_template_without_what_it_needs_says_what_to_add() {
+    let w = Workdir::new("real-mof-template-no-title");
+    mof_template(&w, false, true);
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("或在表头上方写明“单位名称：…”（财政部自评表格式）"),
+        "{}",
+        run.describe()
+    );
+    let w = Workdir::new("real-mof-template-no-direction");
+    mof_template(&w, true, false);
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("请增加一列“指标方向”，填写正向、反向、等于或定性"),
+        "{}",
+        run.describe()
+    );
+}

@@ -375,6 +375,15 @@ pub fn normalise_sheet(
     if cols.contains_key(&Field::EconCode) {
         missing.retain(|(field, _)| *field != Field::Econ);
     }
+    // The 财政部 template names its unit above the table, not in a column.
+    let title_unit_name = if kind == Kind::Indicators && !cols.contains_key(&Field::Unit) {
+        unit_in_title(sheet, header.last_row)
+    } else {
+        None
+    };
+    if title_unit_name.is_some() {
+        missing.retain(|(field, _)| *field != Field::Unit);
+    }
     let missing: Vec<&[&str]> = missing.into_iter().map(|(_, syns)| syns).collect();
     if let Some(p) = unmapped_columns(&header.names, &cols) {
         out.problems
@@ -382,9 +391,19 @@ pub fn normalise_sheet(
     }
     // 目标值 and 完成值 are required unless an indicator is 定性: checked per row.
     for syns in &missing {
+        // What to add, for the 财政部 template (no unit column, no direction column).
+        let hint = match (kind, syns[0]) {
+            (Kind::Indicators, "单位名称") => {
+                "；或在表头上方写明“单位名称：…”（财政部自评表格式）"
+            }
+            (Kind::Indicators, "指标性质") => {
+                "；财政部自评表没有此列：请增加一列“指标方向”，填写正向、反向、等于或定性"
+            }
+            _ => "",
+        };
         out.problems.push(header_problem(
             format!(
-                "{}表缺少必需的列“{}”（可用列名：{}）",
+                "{}表缺少必需的列“{}”（可用列名：{}）{hint}",
                 kind.label(),
                 syns[0],
                 syns.join("、")
@@ -482,6 +501,7 @@ pub fn normalise_sheet(
         cache: Caches::default(),
         defaults: Defaulted::default(),
         cells: &[],
+        title_unit_name,
     };
     for &(r, cells) in &table {
         ctx.row(r, cells, kind, &mut out);
@@ -499,6 +519,30 @@ pub fn normalise_sheet(
     out.payments.shrink_to_fit();
     out.budgets.shrink_to_fit();
     out
+}
+
+/// `单位名称：某局` (or `预算单位：` / `部门（单位）名称：` / `填报单位：`) in a title row above
+/// the header: the unit's name, up to a wide gap or the end of the cell.
+fn unit_in_title(sheet: &RawSheet, header_row: u32) -> Option<String> {
+    const LABELS: [&str; 5] = ["单位名称", "预算单位", "部门(单位)名称", "填报单位", "单位"];
+    for (_, cells) in sheet.rows_from(0).take_while(|(r, _)| *r < header_row) {
+        for x in cells {
+            let text: String = cell_text(&x.2).nfkc().collect();
+            for label in LABELS {
+                let Some(at) = text.find(label) else { continue };
+                let rest = text[at + label.len()..].trim_start();
+                let Some(rest) = rest.strip_prefix(':') else {
+                    continue;
+                };
+                // The name runs to two spaces (another title field) or the end.
+                let name = rest.trim_start().split("  ").next().unwrap_or("").trim();
+                if !name.is_empty() && title_unit(&format!("单位:{name}")).is_none() {
+                    return Some(name.to_string());
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The warning for columns of a recognised sheet that map to no field but whose name says
@@ -560,6 +604,9 @@ struct RowCtx<'a> {
     defaults: Defaulted,
     /// The cells of the row being read.
     cells: &'a [RawCell],
+    /// The unit named in the title block (`单位名称：…`), for an indicator sheet without a
+    /// unit column (the 财政部 self-evaluation template).
+    title_unit_name: Option<String>,
 }
 
 /// Rows used with a value the sheet did not give: counted for the sheet's warnings.
@@ -738,10 +785,22 @@ impl<'a> RowCtx<'a> {
             return;
         }
         if kind == Kind::Indicators {
-            if is_note_text
-                || self.text(r, Field::Unit).is_empty() && self.text(r, Field::Name).is_empty()
+            if is_note_text || self.unit_text(r).is_empty() && self.text(r, Field::Name).is_empty()
             {
                 out.notes.push((r + 1, first_text.to_string()));
+                return;
+            }
+            // The 财政部 template's 预算执行 row: that part is computed from the ledgers.
+            if norm(&self.text(r, Field::Level1)).starts_with("预算执行") {
+                out.notes.push((r + 1, first_text.to_string()));
+                out.problems.push(
+                    Problem::warning("预算执行得分由支出明细和预算指标计算，表中此行已忽略").at(
+                        &self.file,
+                        &self.sheet_name,
+                        r + 1,
+                        self.col(Field::Level1),
+                    ),
+                );
                 return;
             }
             self.indicator(r, prov, out);
@@ -990,9 +1049,17 @@ impl<'a> RowCtx<'a> {
         });
     }
 
+    /// An indicator row's unit: its 单位名称 cell, or the sheet's `单位名称：…` title line.
+    fn unit_text(&self, r: u32) -> String {
+        match (&self.title_unit_name, self.col(Field::Unit)) {
+            (Some(name), None) => name.clone(),
+            _ => self.text(r, Field::Unit),
+        }
+    }
+
     fn indicator(&mut self, r: u32, prov: Prov, out: &mut SheetResult) {
         let mut errs: Vec<(Option<u32>, String)> = Vec::new();
-        let unit_text = self.text(r, Field::Unit);
+        let unit_text = self.unit_text(r);
         let unit = if unit_text.is_empty() {
             errs.push((self.col(Field::Unit), "单位名称为空".into()));
             None

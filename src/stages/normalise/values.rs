@@ -395,7 +395,13 @@ pub fn parse_direction(text: &str) -> Result<Direction, String> {
 }
 
 pub fn parse_level1(text: &str) -> Result<Level1, String> {
-    match norm(text).as_str() {
+    let n = norm(text);
+    // The 财政部 template writes the group's points in the cell: `产出指标(50分)`.
+    let n = match n.strip_suffix("分)").and_then(|x| x.rsplit_once('(')) {
+        Some((stem, points)) if points.parse::<f64>().is_ok() => stem.to_string(),
+        _ => n,
+    };
+    match n.as_str() {
         "产出指标" => Ok(Level1::Output),
         "效益指标" => Ok(Level1::Benefit),
         "满意度指标" => Ok(Level1::Satisfaction),
