@@ -1312,6 +1312,19 @@ mod tests {
         );
         assert_eq!(parse_budget_kind("调增").unwrap(), BudgetKind::Increase);
         assert_eq!(parse_budget_kind("结转").unwrap(), BudgetKind::Carryover);
+        assert_eq!(parse_budget_kind("年中追加").unwrap(), BudgetKind::Increase);
+        assert!(parse_budget_kind("正常指标").is_err());
+        assert_eq!(parse_direction("大于等于").unwrap(), Direction::Positive);
+        assert_eq!(parse_direction("小于等于").unwrap(), Direction::Negative);
+        assert_eq!(parse_level1("产出指标（50分）").unwrap(), Level1::Output);
+        assert_eq!(
+            parse_spend_kind("人员类项目").unwrap(),
+            Some(SpendKind::Basic)
+        );
+        assert_eq!(
+            kind_from_project(&project_key("运转类项目（日常公用）")),
+            SpendKind::Basic
+        );
         assert!(parse_budget_kind("预留").is_err());
     }
 
@@ -1325,6 +1338,33 @@ mod tests {
         assert_eq!(parse_indicator_number("1,981套").unwrap(), d("1981"));
         assert_eq!(parse_indicator_number("9.8亿元").unwrap(), d("9.8"));
         assert!(parse_indicator_number("较好").is_none());
+    }
+
+    #[test]
+    fn sheets_classified_by_evidence() {
+        let k = |names: &[&str]| classify(&names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+        // A payment export carrying 指标 columns is a payment ledger (issue 10).
+        assert_eq!(
+            k(&[
+                "实际支付日期",
+                "预算单位名称",
+                "指标文号",
+                "指标类型",
+                "实际支付金额"
+            ]),
+            Some(Kind::Payment)
+        );
+        assert_eq!(
+            k(&["预算单位名称", "指标来源", "指标类型", "金额"]),
+            Some(Kind::Budget)
+        );
+        assert_eq!(k(&["单位", "发生额"]), Some(Kind::Payment));
+        assert_eq!(k(&["单位名称", "一级指标", "分值"]), Some(Kind::Indicators));
+        assert_eq!(k(&["指标类型", "文号"]), None);
+        assert_eq!(
+            header_name("金额（单位：万元）"),
+            ("金额".into(), Some(AmountUnit::Wan))
+        );
     }
 
     #[test]

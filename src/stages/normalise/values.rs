@@ -331,10 +331,15 @@ pub fn kind_from_project(project_key: &str) -> SpendKind {
 /// Parses 指标类型.
 pub fn parse_budget_kind(text: &str) -> Result<BudgetKind, String> {
     match norm(text).as_str() {
-        "年初预算" | "年初" => Ok(BudgetKind::Initial),
-        "追加" | "调增" => Ok(BudgetKind::Increase),
-        "调减" => Ok(BudgetKind::Decrease),
-        "上年结转" | "结转" => Ok(BudgetKind::Carryover),
+        // The SPEC's words, and the 指标来源 wordings of 一体化 exports.
+        "年初预算" | "年初" | "年初批复" | "年初安排" => Ok(BudgetKind::Initial),
+        "追加" | "调增" | "追加预算" | "年中追加" | "预算追加" => {
+            Ok(BudgetKind::Increase)
+        }
+        "调减" | "调减预算" | "预算调减" => Ok(BudgetKind::Decrease),
+        "上年结转" | "结转" | "结转资金" | "上年结转资金" => {
+            Ok(BudgetKind::Carryover)
+        }
         "" => Err("指标类型为空".into()),
         _ => Err(format!(
             "指标类型“{}”无法识别：应为年初预算、追加、调减或上年结转",
