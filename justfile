@@ -31,3 +31,11 @@ bench:
     cargo build --release --examples
     test -f target/bench-year.expected.txt || cargo run --release --example gen_bench -- target/bench-year
     cargo run --release --example bench -- target/bench-year
+
+# Render the report workbook of DIR (default: the sample) as a user sees it: LibreOffice →
+# PDF → one PNG per page in OUT (needs libreoffice-calc and poppler-utils; not part of CI).
+render dir="input" out="docs/render/full-year":
+    cargo run --release -- run --input {{dir}} --output target/render-run
+    rm -rf {{out}} && mkdir -p {{out}}
+    cd target/render-run && soffice --headless --convert-to pdf *部门整体支出绩效自评表.xlsx >/dev/null
+    pdftoppm -r 60 -png target/render-run/*部门整体支出绩效自评表.pdf {{out}}/page

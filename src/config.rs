@@ -32,6 +32,18 @@ pub struct Report {
     pub weighting: Weighting,
     #[serde(default)]
     pub progress_basis: ProgressBasis,
+    /// `"2023-06-30"`: the date the figures are as of (issue 9); default: the end of the month
+    /// of the last payment.
+    #[serde(default)]
+    pub as_of: Option<String>,
+}
+
+impl Report {
+    /// The configured as-of date, parsed (checked at load).
+    pub fn as_of_date(&self) -> Option<crate::model::Date> {
+        let text = self.as_of.as_deref()?;
+        crate::stages::normalise::parse_date(&calamine::Data::String(text.to_string())).ok()
+    }
 }
 
 fn default_unit() -> String {
@@ -115,6 +127,9 @@ pub struct Scoring {
     pub satisfaction: f64,
     pub negative_rule: NegativeRule,
     pub grades: Vec<(f64, String)>,
+    /// The execution rate (percent) below which a unit is a finding; mid-year, the rate a
+    /// unit's pace must reach by year end.
+    pub execution_threshold: f64,
 }
 
 impl Default for Scoring {
@@ -131,6 +146,7 @@ impl Default for Scoring {
                 (60.0, "中".into()),
                 (0.0, "差".into()),
             ],
+            execution_threshold: 80.0,
         }
     }
 }
@@ -141,6 +157,10 @@ pub fn dec(x: f64) -> Decimal {
 }
 
 impl Scoring {
+    /// The execution threshold as a fraction (80 → 0.8).
+    pub fn threshold(&self) -> Decimal {
+        dec(self.execution_threshold) / Decimal::ONE_HUNDRED
+    }
     pub fn points_execution(&self) -> Decimal {
         dec(self.budget_execution)
     }
@@ -281,6 +301,22 @@ impl Config {
         }
         if s.grades.is_empty() {
             bail!("scoring.grades 不能为空");
+        }
+        if !(0.0..=100.0).contains(&s.execution_threshold) {
+            bail!(
+                "scoring.execution_threshold “{}” 应在 0 到 100 之间（百分数）",
+                s.execution_threshold
+            );
+        }
+        if let Some(text) = &self.report.as_of {
+            match self.report.as_of_date() {
+                Some(d) if d.year == self.report.year => {}
+                Some(_) => bail!(
+                    "report.as_of “{text}” 不在报告年度 {} 年内",
+                    self.report.year
+                ),
+                None => bail!("report.as_of “{text}” 不是有效日期（应写作 2023-06-30）"),
+            }
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 
 use crate::config::{Config, econ_in};
 use crate::model::*;
+use crate::period::Period;
 use crate::stages::aggregate::Aggregates;
 use crate::stages::score::Scores;
 use rust_decimal::Decimal;
@@ -22,14 +23,55 @@ pub fn findings(
     agg: &Aggregates,
     scores: &Scores,
     indicators: &[Indicator],
+    period: &Period,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    let threshold = cfg.scoring.threshold();
+    let pct = round(threshold * Decimal::ONE_HUNDRED, 2).normalize();
     for u in &scores.units {
+        // Mid-year, a rate below the threshold is the calendar's doing: the finding is the
+        // year-end rate the pace so far leads to.
+        if period.partial() {
+            let elapsed = period.elapsed();
+            let Some(projected) = u
+                .rate
+                .filter(|_| elapsed > Decimal::ZERO)
+                .map(|r| r / elapsed)
+            else {
+                continue;
+            };
+            if projected < threshold {
+                let left = period.months_left();
+                let short = Decimal::from(u.budget) * threshold - Decimal::from(u.actual);
+                let per_month = if left > Decimal::ZERO {
+                    short.max(Decimal::ZERO) / left / Decimal::from(1_000_000)
+                } else {
+                    Decimal::ZERO
+                };
+                out.push(Finding {
+                    category: "预计全年执行率低于阈值",
+                    unit: cfg.units[u.unit].name.clone(),
+                    detail: format!(
+                        "截至{}执行率 {}%，按目前进度预计全年 {}%，低于 {pct}%；剩余 {} 个月每月需支出 {} 万元才能达到 {pct}%",
+                        period.date_text(),
+                        round(u.rate.unwrap_or_default() * Decimal::ONE_HUNDRED, 2),
+                        round(projected * Decimal::ONE_HUNDRED, 2),
+                        round(left, 2).normalize(),
+                        round(per_month, 2)
+                    ),
+                });
+            }
+            continue;
+        }
         if let Some(r) = u.rate
-            && r < Decimal::new(8, 1)
+            && r < threshold
         {
             out.push(Finding {
-                category: "预算执行率低于80%",
+                category: if threshold == Decimal::new(8, 1) {
+                    "预算执行率低于80%"
+                } else {
+                    "预算执行率低于阈值"
+                },
                 unit: cfg.units[u.unit].name.clone(),
                 detail: format!(
                     "预算 {} 万元，实际支出 {} 万元，执行率 {}%",
@@ -139,7 +181,15 @@ mod tests {
             }],
         };
         let scores = crate::stages::score::score(&agg, &[], &cfg, true);
-        let f = findings(&cfg, &agg, &scores, &[]);
+        let year = crate::period::Period {
+            as_of: Date {
+                year: 2023,
+                month: 12,
+                day: 31,
+            },
+            basis: crate::config::ProgressBasis::Month,
+        };
+        let f = findings(&cfg, &agg, &scores, &[], &year);
         let cats: Vec<&str> = f.iter().map(|x| x.category).collect();
         assert_eq!(cats, vec!["“三公”经费超预算", "实有人数超编制"]);
         assert_eq!(f[0].detail, "公务接待预算 1.00 万元，决算 1.20 万元");

@@ -9,6 +9,7 @@ pub mod econ;
 pub mod figures;
 pub mod findings;
 pub mod model;
+pub mod period;
 pub mod pipeline;
 pub mod render;
 pub mod stages;

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::diag::Problem;
 use crate::figures::{FIGURES, GOVFUND_BASIC, GOVFUND_PROJECT};
 use crate::model::*;
+use crate::period::Period;
 use crate::stages::aggregate::{Aggregates, aggregate};
 use crate::stages::normalise::{FileResult, UnitMatcher, normalise_file};
 use crate::stages::score::{Scores, score};
@@ -41,6 +42,8 @@ impl Check {
 
 /// Everything a run learnt.
 pub struct Outcome {
+    /// The period the figures cover.
+    pub period: Period,
     pub validated: Validated,
     pub agg: Option<Aggregates>,
     pub scores: Option<Scores>,
@@ -149,12 +152,26 @@ pub fn run_skipping(
         .any(|r| r.kind == Kind::Indicators);
     let scores = score(&agg, &validated.indicators, cfg, indicators_complete);
     problems.extend(scores.problems.iter().cloned());
+    let period = Period::new(
+        cfg.report.year,
+        cfg.report.progress_basis,
+        cfg.report.as_of_date(),
+        validated.payments.iter(),
+    );
+    if period.partial() {
+        problems.push(Problem::warning(format!(
+            "数据截至{}，不是全年：各表标题已注明“截至{}”，执行率和预算执行得分按截至该日的支出计算，仅供年中分析，不能作为年度自评结果",
+            period.date_text(),
+            period.date_text()
+        )));
+    }
     let report = tables::build(
         cfg,
         &agg,
         &scores,
         &validated.indicators,
         &validated.projects,
+        &period,
     );
     problems.extend(report.warnings.iter().map(|w| Problem::warning(w.clone())));
 
@@ -168,8 +185,9 @@ pub fn run_skipping(
             yuan(c.right)
         )));
     }
-    let findings = crate::findings::findings(cfg, &agg, &scores, &validated.indicators);
+    let findings = crate::findings::findings(cfg, &agg, &scores, &validated.indicators, &period);
     Ok(Outcome {
+        period,
         findings,
         validated,
         agg: Some(agg),

@@ -5,6 +5,7 @@
 use crate::config::{Config, ProgressBasis, econ_in};
 use crate::figures::{self, FigureValue};
 use crate::model::*;
+use crate::period::Period;
 use crate::stages::aggregate::Aggregates;
 use crate::stages::score::Scores;
 use crate::stages::validate::Projects;
@@ -61,6 +62,44 @@ pub struct Table {
     pub header_rows: u32,
     pub columns: u16,
     pub rows: Vec<(RowStyle, Vec<Cell>)>,
+    /// A line under the rows (how a column is computed).
+    pub note: Option<String>,
+    /// Tables laid out below this one on the same sheet (their `sheet` is unused).
+    pub blocks: Vec<Table>,
+    /// Charts beside the table, drawn from its cells and its blocks'.
+    pub charts: Vec<ChartSpec>,
+}
+
+/// A chart over cells of a sheet's tables: data, not format (the renderer draws it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSpec {
+    pub kind: ChartKind,
+    pub title: String,
+    /// The table the ranges refer to: 0 the sheet's table, i its block i − 1.
+    pub table: usize,
+    /// Data rows (0-based among the table's rows), first and last inclusive.
+    pub rows: (usize, usize),
+    /// The column of the categories (x axis).
+    pub categories: u16,
+    pub series: Vec<SeriesSpec>,
+}
+
+/// Line or bar (columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    Line,
+    Column,
+}
+
+/// One series: its column, and the points (row offsets within the chart's rows) drawn in the
+/// highlight colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesSpec {
+    pub name: String,
+    pub column: u16,
+    /// Drawn as a line over a column chart (e.g. 序时进度 over the units' rates).
+    pub as_line: bool,
+    pub highlight: Vec<usize>,
 }
 
 impl Table {
@@ -84,6 +123,9 @@ impl Table {
             header_rows: 1,
             columns: names.len() as u16,
             rows: Vec::new(),
+            note: None,
+            blocks: Vec::new(),
+            charts: Vec::new(),
         }
     }
 }
@@ -112,18 +154,24 @@ pub fn build(
     scores: &Scores,
     indicators: &[Indicator],
     projects: &Projects,
+    period: &Period,
 ) -> Report {
     let year = cfg.report.year;
     let (overview, warnings) = figures::overview(&cfg.classification, agg);
     let mut tables = vec![
-        overview_table(year, &overview),
+        overview_table(year, &overview, period),
         sangong_table(cfg, agg),
         project_table(cfg, agg, projects),
-        score_table(cfg, scores),
+        score_table(cfg, scores, period),
         execution_table(cfg, scores),
         indicator_table(cfg, scores, indicators),
-        progress_table(cfg, agg, scores),
+        progress_table(cfg, agg, scores, period),
     ];
+    // A partial year says so in every title.
+    let suffix = period.title_suffix();
+    for t in &mut tables {
+        t.title.push_str(&suffix);
+    }
     let mut tail_diffs: Vec<TailDiff> = tables.iter_mut().flat_map(tail_diffs).collect();
     tail_diffs.extend(overview_tail_diffs(&overview));
     Report {
@@ -182,7 +230,7 @@ fn overview_tail_diffs(lines: &[(String, String, FigureValue)]) -> Vec<TailDiff>
         .collect()
 }
 
-fn overview_table(year: i32, lines: &[(String, String, FigureValue)]) -> Table {
+fn overview_table(year: i32, lines: &[(String, String, FigureValue)], period: &Period) -> Table {
     let mut t = Table::new(
         "支出概况",
         format!("{year}年度部门整体支出情况表"),
@@ -196,6 +244,12 @@ fn overview_table(year: i32, lines: &[(String, String, FigureValue)]) -> Table {
         };
         t.rows
             .push((RowStyle::Normal, vec![Cell::text(label), cell]));
+    }
+    if period.partial() {
+        t.note = Some(format!(
+            "注：本表为截至{}的累计执行数，不是全年数；预算为全年预算，执行率按截至该日的支出计算。",
+            period.date_text()
+        ));
     }
     t
 }
@@ -336,13 +390,22 @@ fn project_table(cfg: &Config, agg: &Aggregates, projects: &Projects) -> Table {
     t
 }
 
-fn score_table(cfg: &Config, scores: &Scores) -> Table {
+fn score_table(cfg: &Config, scores: &Scores, period: &Period) -> Table {
     let s = &cfg.scoring;
     let h = |name: &str, p: f64| format!("{name}（{}分）", crate::config::dec(p).normalize());
+    let execution = if period.partial() {
+        format!(
+            "预算执行（{}分，按截至{}执行数）",
+            crate::config::dec(s.budget_execution).normalize(),
+            period.short_date_text()
+        )
+    } else {
+        h("预算执行", s.budget_execution)
+    };
     let names = [
         "序号".to_string(),
         "单位名称".to_string(),
-        h("预算执行", s.budget_execution),
+        execution,
         h("产出指标", s.output),
         h("效益指标", s.benefit),
         h("满意度指标", s.satisfaction),
@@ -507,7 +570,7 @@ pub fn time_progress(basis: ProgressBasis, year: i32, m: u32) -> Decimal {
     }
 }
 
-fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores) -> Table {
+fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores, period: &Period) -> Table {
     let mut t = Table::new(
         "执行进度",
         format!("{}年度预算执行进度表", cfg.report.year),
@@ -523,12 +586,17 @@ fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores) -> Table {
             "进度差（万元）",
         ],
     );
-    let last = agg.payments.iter().map(|g| g.month).max().unwrap_or(0);
+    // Every month to the as-of date, spending or not; none after it.
+    let last = period.as_of.month;
     let mut rows_for = |name: &str, budget: Cents, monthly: &[Cents; 13], total_row: bool| {
         let mut cum = 0;
         for m in 1..=last {
             cum += monthly[m as usize];
-            let progress = time_progress(cfg.report.progress_basis, cfg.report.year, m);
+            let progress = if m == last {
+                period.elapsed()
+            } else {
+                time_progress(cfg.report.progress_basis, cfg.report.year, m)
+            };
             let rate = figures::rate(cum, budget);
             let behind = rate.is_some_and(|r| r < progress);
             let gap_points = rate.map(|r| (r - progress) * Decimal::ONE_HUNDRED);
@@ -559,7 +627,7 @@ fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores) -> Table {
     let mut dept = [0i64; 13];
     let mut dept_budget = 0;
     let mut monthly = vec![[0i64; 13]; cfg.units.len()];
-    for g in &agg.payments {
+    for g in agg.payments.iter().filter(|g| g.month <= last) {
         monthly[g.unit][g.month as usize] += g.amount;
         dept[g.month as usize] += g.amount;
     }
@@ -568,6 +636,162 @@ fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores) -> Table {
         rows_for(&cfg.units[u.unit].name, u.budget, &monthly[u.unit], false);
     }
     rows_for("部门合计", dept_budget, &dept, true);
+    let dept_rows = (t.rows.len() - last as usize, t.rows.len() - 1);
+
+    // At the as-of date: each unit's rate against 序时进度, the year-end rate at this pace,
+    // and what each remaining month must spend.
+    let mut at = projection_table(cfg, scores, period, &monthly);
+    let units = scores.units.len();
+    let behind: Vec<usize> = at.rows[..units]
+        .iter()
+        .enumerate()
+        .filter(|(_, (style, _))| *style == RowStyle::Highlight)
+        .map(|(i, _)| i)
+        .collect();
+    at.sheet = t.sheet.clone();
+    t.blocks.push(at);
+    t.charts = vec![
+        ChartSpec {
+            kind: ChartKind::Line,
+            title: "部门累计执行率与序时进度".into(),
+            table: 0,
+            rows: dept_rows,
+            categories: 1,
+            series: vec![
+                SeriesSpec {
+                    name: "累计执行率".into(),
+                    column: 4,
+                    as_line: true,
+                    highlight: Vec::new(),
+                },
+                SeriesSpec {
+                    name: "序时进度".into(),
+                    column: 5,
+                    as_line: true,
+                    highlight: Vec::new(),
+                },
+            ],
+        },
+        ChartSpec {
+            kind: ChartKind::Column,
+            title: if period.partial() {
+                format!("截至{}各单位执行率", period.short_date_text())
+            } else {
+                "各单位执行率".to_string()
+            },
+            table: 1,
+            rows: (0, units.saturating_sub(1)),
+            categories: 0,
+            series: vec![
+                SeriesSpec {
+                    name: "执行率".into(),
+                    column: 3,
+                    as_line: false,
+                    highlight: behind,
+                },
+                // Grey columns beside the units' (a line over columns does not render in
+                // every spreadsheet program).
+                SeriesSpec {
+                    name: "序时进度".into(),
+                    column: 4,
+                    as_line: false,
+                    highlight: Vec::new(),
+                },
+            ],
+        },
+    ];
+    t
+}
+
+/// Per unit and for the department at the as-of date: budget, actual, rate, 序时进度, the
+/// projected year-end rate (rate ÷ elapsed fraction of the year), and the 万元 a remaining
+/// month must spend to reach 100% (序时进度 at year end) and the threshold.
+fn projection_table(
+    cfg: &Config,
+    scores: &Scores,
+    period: &Period,
+    monthly: &[[Cents; 13]],
+) -> Table {
+    let threshold = cfg.scoring.threshold();
+    let pct = crate::model::round(threshold * Decimal::ONE_HUNDRED, 2).normalize();
+    let reach = format!("达到{pct}%每月需支出");
+    // A whole year has nothing left to project: its block is the rates alone.
+    let partial = period.partial();
+    let names: &[&str] = if partial {
+        &[
+            "单位名称",
+            "预算数",
+            "累计实际支出",
+            "执行率",
+            "序时进度",
+            "按目前进度预计全年执行率",
+            "全年执行完毕每月需支出",
+            &reach,
+        ]
+    } else {
+        &["单位名称", "预算数", "实际支出", "执行率", "序时进度"]
+    };
+    let title = if partial {
+        format!("截至{}各单位执行进度与全年预测", period.date_text())
+    } else {
+        format!("{}年度各单位预算执行率", period.as_of.year)
+    };
+    let mut t = Table::new("", title, true, names);
+    let elapsed = period.elapsed();
+    let left = period.months_left();
+    let row = |name: &str, budget: Cents, actual: Cents, style: RowStyle| {
+        let rate = figures::rate(actual, budget);
+        let projected = rate
+            .filter(|_| elapsed > Decimal::ZERO)
+            .map(|r| r / elapsed);
+        let per_month = |target: Decimal| -> Cell {
+            if left <= Decimal::ZERO || budget == 0 {
+                return Cell::Empty;
+            }
+            let short = Decimal::from(budget) * target - Decimal::from(actual);
+            Cell::Fixed(
+                short.max(Decimal::ZERO) / left / Decimal::from(1_000_000),
+                2,
+            )
+        };
+        let style = match style {
+            RowStyle::Normal if rate.is_some_and(|r| r < elapsed) => RowStyle::Highlight,
+            s => s,
+        };
+        let mut cells = vec![
+            Cell::text(name),
+            Cell::Money(budget),
+            Cell::Money(actual),
+            Cell::Rate(rate),
+            Cell::Rate(Some(elapsed)),
+        ];
+        if partial {
+            cells.extend([
+                Cell::Rate(projected),
+                per_month(Decimal::ONE),
+                per_month(threshold),
+            ]);
+        }
+        (style, cells)
+    };
+    let (mut b, mut a) = (0, 0);
+    for u in &scores.units {
+        let actual: Cents = monthly[u.unit].iter().sum();
+        b += u.budget;
+        a += actual;
+        t.rows.push(row(
+            &cfg.units[u.unit].name,
+            u.budget,
+            actual,
+            RowStyle::Normal,
+        ));
+    }
+    t.rows.push(row("部门合计", b, a, RowStyle::Total));
+    t.note = partial.then(|| format!(
+        "注：序时进度为截至{}已过时间占全年的比例；预计全年执行率 = 执行率 ÷ 序时进度（按目前的支出速度）；每月需支出 = 达到目标尚缺的金额 ÷ 剩余月数（{}个月）。",
+        period.date_text(),
+        crate::model::round(left, 2).normalize()
+    ));
     t
 }
 

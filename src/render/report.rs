@@ -4,11 +4,14 @@
 
 use crate::model::wan_display;
 use crate::render::style::{Styles, text_width};
-use crate::tables::{Cell, RowStyle, Table};
+use crate::tables::{Cell, ChartKind, ChartSpec, RowStyle, SeriesSpec, Table};
 use anyhow::Result;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    Chart, ChartFont, ChartFormat, ChartLine, ChartPoint, ChartSolidFill, ChartType, DocProperties,
+    ExcelDateTime, Workbook, Worksheet,
+};
 
 /// A new workbook with fixed document properties, so the bytes never depend on "now".
 pub fn new_workbook(year: i32, title: &str) -> Result<Workbook> {
@@ -44,25 +47,140 @@ fn f64_of(d: Decimal) -> f64 {
 }
 
 /// Lays out one table: title (row 1, merged), `单位：万元` (row 2, right), header from row 3,
-/// then the rows. Frozen header, landscape A4 one page wide, header rows repeated on print.
+/// then the rows and the note; then its blocks below it and its charts beside it. Frozen
+/// header, landscape A4 one page wide, header rows repeated on print.
 ///
 /// # Errors
 /// Only an internal writer error.
 pub fn write_table(ws: &mut Worksheet, t: &Table, st: &Styles) -> Result<()> {
     ws.set_name(&t.sheet)?;
+    let ncols = t
+        .blocks
+        .iter()
+        .map(|b| b.columns)
+        .chain([t.columns])
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let mut widths: Vec<f64> = vec![6.0; ncols as usize];
+    if t.in_wan {
+        ws.write_with_format(1, t.columns.max(1) - 1, "单位：万元", &st.note)?;
+    }
+    let (first_data, mut next) = write_block(ws, t, st, 0, 2, &mut widths)?;
+    let mut data_rows = vec![first_data];
+    for b in &t.blocks {
+        let (first, after) = write_block(ws, b, st, next + 1, next + 2, &mut widths)?;
+        data_rows.push(first);
+        next = after;
+    }
+    // The title (16 pt against the body's 11) must fit in its merged cells: widen evenly.
+    let need = text_width(&t.title) * 16.0 / 11.0 + 4.0;
+    let span = &mut widths[..t.columns.max(1) as usize];
+    let have: f64 = span.iter().sum();
+    if have < need {
+        let extra = (need - have) / span.len() as f64;
+        span.iter_mut().for_each(|w| *w += extra);
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (i, spec) in t.charts.iter().enumerate() {
+        let chart = chart(&t.sheet, spec, data_rows[spec.table])?;
+        // Beside the table, one under the other.
+        ws.insert_chart_with_offset(2 + i as u32 * 22, ncols + 1, &chart, 0, 0)?;
+    }
+    ws.set_freeze_panes(first_data, 0)?;
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(2, first_data - 1)?;
+    ws.set_print_center_horizontally(true);
+    Ok(())
+}
+
+/// A chart of [`ChartSpec`] over the sheet's cells, the table's data starting at `first_data`.
+fn chart(sheet: &str, spec: &ChartSpec, first_data: u32) -> Result<Chart> {
+    let (r1, r2) = (
+        first_data + spec.rows.0 as u32,
+        first_data + spec.rows.1 as u32,
+    );
+    let mut font = ChartFont::new();
+    font.set_name("宋体").set_character_set(134);
+    let add = |chart: &mut Chart, s: &SeriesSpec, colour: &str| {
+        let mut fill = ChartFormat::new();
+        fill.set_solid_fill(ChartSolidFill::new().set_color(colour))
+            .set_line(ChartLine::new().set_color(colour).set_width(2.0));
+        let series = chart
+            .add_series()
+            .set_name(s.name.as_str())
+            .set_categories((sheet, r1, spec.categories, r2, spec.categories))
+            .set_values((sheet, r1, s.column, r2, s.column))
+            .set_format(&mut fill);
+        if !s.highlight.is_empty() {
+            let points: Vec<ChartPoint> = (0..=spec.rows.1 - spec.rows.0)
+                .map(|i| {
+                    if s.highlight.contains(&i) {
+                        ChartPoint::new().set_format(
+                            ChartFormat::new()
+                                .set_solid_fill(ChartSolidFill::new().set_color(HIGHLIGHT_COLOUR)),
+                        )
+                    } else {
+                        ChartPoint::new()
+                    }
+                })
+                .collect();
+            series.set_points(&points);
+        }
+    };
+    let colours = ["#2F5597", "#7F7F7F"];
+    let mut chart = match spec.kind {
+        ChartKind::Line => Chart::new(ChartType::Line),
+        ChartKind::Column => Chart::new(ChartType::Column),
+    };
+    let mut overlay = Chart::new(ChartType::Line);
+    let mut overlaid = false;
+    for (i, s) in spec.series.iter().enumerate() {
+        let colour = colours[i.min(colours.len() - 1)];
+        if spec.kind == ChartKind::Column && s.as_line {
+            add(&mut overlay, s, colour);
+            overlaid = true;
+        } else {
+            add(&mut chart, s, colour);
+        }
+    }
+    if overlaid {
+        chart.combine(&overlay);
+    }
+    chart.title().set_name(spec.title.as_str()).set_font(&font);
+    chart.x_axis().set_font(&font);
+    chart.y_axis().set_font(&font).set_num_format("0%");
+    chart.legend().set_font(&font);
+    chart.set_width(560).set_height(400);
+    Ok(chart)
+}
+
+/// The highlight colour of a point behind 序时进度 (the cells' highlight, darker).
+const HIGHLIGHT_COLOUR: &str = "#C00000";
+
+/// Writes a table's title at `title_row` (merged over its columns), its header from
+/// `header_row`, its rows and its note. Returns (first data row, first row after it).
+fn write_block(
+    ws: &mut Worksheet,
+    t: &Table,
+    st: &Styles,
+    title_row: u32,
+    header_row: u32,
+    widths: &mut [f64],
+) -> Result<(u32, u32)> {
     let ncols = t.columns.max(1);
     let last_col = ncols - 1;
     if last_col > 0 {
-        ws.merge_range(0, 0, 0, last_col, &t.title, &st.title)?;
+        ws.merge_range(title_row, 0, title_row, last_col, &t.title, &st.title)?;
     } else {
-        ws.write_with_format(0, 0, &t.title, &st.title)?;
+        ws.write_with_format(title_row, 0, &t.title, &st.title)?;
     }
-    ws.set_row_height(0, 30)?;
-    if t.in_wan {
-        ws.write_with_format(1, last_col, "单位：万元", &st.note)?;
-    }
-    let h0 = 2u32;
-    let mut widths: Vec<f64> = vec![6.0; ncols as usize];
+    ws.set_row_height(title_row, 30)?;
+    let h0 = header_row;
     for h in &t.header {
         let (r1, c1) = (h0 + h.row, h.col);
         let (r2, c2) = (r1 + h.rows - 1, c1 + h.cols - 1);
@@ -144,14 +262,11 @@ pub fn write_table(ws: &mut Worksheet, t: &Table, st: &Styles) -> Result<()> {
             }
         }
     }
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
+    let mut next = first_data + t.rows.len() as u32;
+    if let Some(note) = &t.note {
+        ws.merge_range(next, 0, next, last_col.max(1), note, &st.note_left)?;
+        ws.set_row_height(next, 36)?;
+        next += 1;
     }
-    ws.set_freeze_panes(first_data, 0)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(h0, first_data - 1)?;
-    ws.set_print_center_horizontally(true);
-    Ok(())
+    Ok((first_data, next))
 }

@@ -24,6 +24,8 @@ fn cell() -> Format {
 pub struct Styles {
     pub title: Format,
     pub note: Format,
+    /// A note under a table: left, wrapped.
+    pub note_left: Format,
     pub header: Format,
     pub text: Format,
     pub money: Format,
@@ -57,6 +59,10 @@ impl Styles {
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
             note: base().set_align(FormatAlign::Right),
+            note_left: base()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap(),
             header: cell()
                 .set_bold()
                 .set_align(FormatAlign::Center)

@@ -157,6 +157,7 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
         .map(|s| s.payments.len())
         .sum();
     let year = cfg.report.year;
+    let as_of = cfg.report.as_of_date();
     // Hash of a row's SPEC §2.5 fields → index of its first row (12 bytes a row).
     let mut dup_keys: HashMap<u64, u32> = HashMap::with_capacity(total_payments);
     let mut display: HashMap<String, String> = HashMap::new();
@@ -186,8 +187,17 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
             let mut repeats = 0usize;
             let mut kept_pos: Vec<usize> = Vec::with_capacity(s.payments.len());
             for (i, p) in s.payments.iter().enumerate() {
-                if p.date.year != year {
-                    let msg = format!("支付日期 {} 不在报告年度 {year} 年内", p.date);
+                let after_as_of = as_of.is_some_and(|d| p.date > d);
+                if p.date.year != year || after_as_of {
+                    let msg = if after_as_of {
+                        format!(
+                            "支付日期 {} 晚于配置的截至日期 {}（report.as_of）",
+                            p.date,
+                            as_of.map(|d| d.to_string()).unwrap_or_default()
+                        )
+                    } else {
+                        format!("支付日期 {} 不在报告年度 {year} 年内", p.date)
+                    };
                     v.problems.push(Problem::error(msg.clone()).at(
                         &p.prov.file,
                         &p.prov.sheet,
