@@ -252,6 +252,17 @@ impl Config {
         if self.units.is_empty() {
             bail!("没有配置任何单位（[[unit]]）");
         }
+        if self
+            .report
+            .department
+            .contains(crate::draft::DEPARTMENT_PLACEHOLDER)
+            || self.report.department.trim().is_empty()
+        {
+            bail!(
+                "report.department 尚未填写：请把“{}”改为部门全称（如“岳阳市住房和城乡建设局”）",
+                self.report.department
+            );
+        }
         if self.report.ledger_amount_unit != "元" && self.report.ledger_amount_unit != "万元" {
             bail!(
                 "report.ledger_amount_unit 应为“元”或“万元”，实际为“{}”",

@@ -5,6 +5,7 @@
 pub mod cmd;
 pub mod config;
 pub mod diag;
+pub mod draft;
 pub mod econ;
 pub mod figures;
 pub mod findings;

@@ -18,7 +18,6 @@ use crate::tables::{self, Report};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -68,28 +67,44 @@ impl Outcome {
     }
 }
 
+/// What the pipeline reports while it works; the command decides what to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// `done` of `total` files read and normalised.
+    Read { done: usize, total: usize },
+}
+
+/// A progress callback, called from the worker threads.
+pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Sync);
+
+/// No progress shown.
+pub fn silent(_: Progress) {}
+
 /// Runs every stage over `input`.
 ///
 /// # Errors
 /// A usage error: the input folder cannot be listed.
 pub fn run(input: &Path, config_path: &Path, cfg: &Config) -> Result<Outcome> {
-    run_skipping(input, config_path, cfg, None)
+    run_skipping(input, config_path, cfg, None, &silent)
 }
 
-/// [`run`], not reading `output` when it lies inside the input folder.
+/// Lists and reads every file of `input` (not `skip`, the output folder) and normalises it,
+/// files in parallel. Returns the files in path order, and the problems of the listing.
 ///
 /// # Errors
-/// As [`run`].
-pub fn run_skipping(
+/// A usage error: the input folder does not exist or cannot be listed.
+pub fn read_folder(
     input: &Path,
     config_path: &Path,
     cfg: &Config,
-    output: Option<&Path>,
-) -> Result<Outcome> {
+    units: &UnitMatcher,
+    skip: Option<&Path>,
+    progress: OnProgress,
+) -> Result<(Vec<FileResult>, Vec<Problem>)> {
     if !input.is_dir() {
         bail!("输入文件夹 {} 不存在", input.display());
     }
-    let (files, mut problems) = ingest::list_files(input, config_path, output)
+    let (files, mut problems) = ingest::list_files(input, config_path, skip)
         .with_context(|| format!("无法读取输入文件夹 {}", input.display()))?;
     if files.is_empty() && problems.is_empty() {
         problems.push(Problem::error(format!(
@@ -97,15 +112,13 @@ pub fn run_skipping(
             input.display()
         )));
     }
-    let units = UnitMatcher::new(cfg);
     let done = AtomicUsize::new(0);
-    let show = std::io::stderr().is_terminal();
-    let n = files.len();
+    let total = files.len();
     let results: Vec<FileResult> = files
         .par_iter()
         .map(|(path, rel)| {
             let r = match ingest::read_file(path, rel) {
-                Ok(raw) => normalise_file(&raw, cfg, &units),
+                Ok(raw) => normalise_file(&raw, cfg, units),
                 Err(p) => FileResult {
                     rel: rel.clone(),
                     size: 0,
@@ -114,22 +127,27 @@ pub fn run_skipping(
                     read_error: Some(p),
                 },
             };
-            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if show {
-                let width = 30;
-                let filled = k * width / n.max(1);
-                eprint!(
-                    "\r读取文件 [{}{}] {k}/{n}",
-                    "#".repeat(filled),
-                    " ".repeat(width - filled)
-                );
-                if k == n {
-                    eprintln!();
-                }
-            }
+            let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(Progress::Read { done, total });
             r
         })
         .collect();
+    Ok((results, problems))
+}
+
+/// [`run`], not reading `output` when it lies inside the input folder, reporting progress.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_skipping(
+    input: &Path,
+    config_path: &Path,
+    cfg: &Config,
+    output: Option<&Path>,
+    progress: OnProgress,
+) -> Result<Outcome> {
+    let units = UnitMatcher::new(cfg);
+    let (results, mut problems) = read_folder(input, config_path, cfg, &units, output, progress)?;
     let files_read = results.len();
 
     let validated = validate(results, cfg, &units);

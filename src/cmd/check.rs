@@ -8,27 +8,37 @@ use crate::model::wan_display;
 use crate::pipeline;
 use crate::stages::normalise::Kind;
 use anyhow::Result;
+use std::io::Write;
 
 pub fn run(paths: &Paths) -> Result<i32> {
     let config = paths.config();
     let cfg = Config::load(&config)?;
-    let o = pipeline::run_skipping(&paths.input(), &config, &cfg, Some(&paths.output()))?;
+    let o = pipeline::run_skipping(
+        &paths.input(),
+        &config,
+        &cfg,
+        Some(&paths.output()),
+        &crate::cmd::progress,
+    )?;
     print_problems(&o);
+    let mut out = std::io::stdout().lock();
     let v = &o.validated;
     let count = |k: Option<Kind>| v.sheets.iter().filter(|s| s.kind == k).count();
     let rows = |f: &dyn Fn(&crate::stages::validate::SheetSummary) -> u32| {
         v.sheets.iter().map(f).sum::<u32>()
     };
-    println!("{}年度 {}", cfg.report.year, cfg.report.department);
-    println!(
+    writeln!(out, "{}年度 {}", cfg.report.year, cfg.report.department)?;
+    writeln!(
+        out,
         "文件 {} 个；工作表：支出明细 {}、预算指标 {}、绩效指标 {}、未识别 {}",
         o.files_read,
         count(Some(Kind::Payment)),
         count(Some(Kind::Budget)),
         count(Some(Kind::Indicators)),
         count(None)
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "数据行：使用 {}（支出 {}、预算 {}、指标 {}），拒绝 {}，空行 {}，说明行 {}，合计行 {}",
         rows(&|s| s.used),
         v.payments.len(),
@@ -38,21 +48,23 @@ pub fn run(paths: &Paths) -> Result<i32> {
         rows(&|s| s.blank),
         rows(&|s| s.notes),
         rows(&|s| s.totals.len() as u32)
-    );
+    )?;
     let used_units: std::collections::BTreeSet<usize> = v.payments.iter().map(|p| p.unit).collect();
-    println!(
+    writeln!(
+        out,
         "单位：配置 {} 个，有支出 {} 个",
         cfg.units.len(),
         used_units.len()
-    );
+    )?;
     if let Some(agg) = &o.agg {
         for id in ["F9", "F10", "F1", "F8"] {
             if let Some(f) = FIGURES.iter().find(|f| f.id == id) {
-                println!(
+                writeln!(
+                    out,
                     "  {}：{} 万元",
                     f.label,
                     wan_display(f.from_aggregates(&cfg.classification, agg))
-                );
+                )?;
             }
         }
     }
@@ -66,16 +78,21 @@ pub fn run(paths: &Paths) -> Result<i32> {
         };
         if let Some(r) = crate::figures::rate(f("F10"), f("F9")) {
             let pct = crate::model::round(r * rust_decimal::Decimal::ONE_HUNDRED, 2);
-            println!("  预算执行率：{pct}%");
+            writeln!(out, "  预算执行率：{pct}%")?;
         }
     }
     if let Some(s) = &o.scores {
-        println!("  部门整体自评得分：{}（{}）", s.dept.total, s.dept.grade);
+        writeln!(
+            out,
+            "  部门整体自评得分：{}（{}）",
+            s.dept.total, s.dept.grade
+        )?;
     }
     let (e, w) = (o.errors().count(), o.warnings().count());
-    println!(
+    writeln!(
+        out,
         "检查结果：{e} 个错误，{w} 个警告{}",
         if e == 0 { "，可以生成报表" } else { "" }
-    );
+    )?;
     Ok(if e == 0 { 0 } else { 1 })
 }

@@ -6,6 +6,7 @@ use crate::stages::ingest::{RawSheet, read_file};
 use crate::stages::normalise::cell_text;
 use anyhow::{Result, anyhow};
 use calamine::Data;
+use std::io::Write;
 use std::path::Path;
 
 /// Differences between two workbooks, one line each: `sheet!C7: expected 419.77, got 419.78`.
@@ -77,14 +78,15 @@ fn show(d: &Data) -> String {
 /// Prints the differences; returns 0 when equal, 1 when different.
 pub fn run(a: &Path, b: &Path) -> Result<i32> {
     let d = differences(a, b)?;
+    let mut out = std::io::stdout().lock();
     for line in d.iter().take(500) {
-        println!("{line}");
+        writeln!(out, "{line}")?;
     }
     if d.len() > 500 {
-        println!("……共 {} 处不同", d.len());
+        writeln!(out, "……共 {} 处不同", d.len())?;
     }
     if d.is_empty() {
-        println!("两个工作簿的所有单元格相同");
+        writeln!(out, "两个工作簿的所有单元格相同")?;
     }
     Ok(if d.is_empty() { 0 } else { 1 })
 }

@@ -1,12 +1,14 @@
-//! One file per subcommand: `run`, `check`, `diff`.
+//! One file per subcommand: `run`, `check`, `diff`, `init`; `args` parses the command line.
+pub mod args;
 pub mod check;
 pub mod diff;
+pub mod init;
 pub mod run;
 
 use std::path::PathBuf;
 
 /// The options `run` and `check` share.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Paths {
     pub input: Option<PathBuf>,
     pub output: Option<PathBuf>,
@@ -45,4 +47,42 @@ pub fn print_problems(o: &crate::pipeline::Outcome) {
     } else if !warnings.is_empty() {
         eprintln!("共 {} 个警告。", warnings.len());
     }
+}
+
+/// The progress the pipeline reports, drawn on stderr when it is a terminal (silent otherwise).
+pub fn progress(p: crate::pipeline::Progress) {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    match p {
+        crate::pipeline::Progress::Read { done, total } => {
+            let width = 30;
+            let filled = done * width / total.max(1);
+            eprint!(
+                "\r读取文件 [{}{}] {done}/{total}",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            if done == total {
+                eprintln!();
+            }
+        }
+    }
+}
+
+/// Says, on a terminal, that the outputs are being written.
+pub fn progress_writing() {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprintln!("正在写入输出文件……");
+    }
+}
+
+/// True when `e` comes from writing to a closed pipe.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::pipeline;
 use crate::render::{audit, remove_stale_temporaries, report, write_atomic, write_atomic_with};
 use anyhow::{Context, Result};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// The files a run writes, by name.
@@ -32,7 +33,14 @@ pub fn run(paths: &Paths) -> Result<i32> {
     if !stale.is_empty() {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
     }
-    let outcome = pipeline::run_skipping(&paths.input(), &config, &cfg, Some(&out_dir))?;
+    let outcome = pipeline::run_skipping(
+        &paths.input(),
+        &config,
+        &cfg,
+        Some(&out_dir),
+        &crate::cmd::progress,
+    )?;
+    crate::cmd::progress_writing();
 
     print_problems(&outcome);
     // The detail CSV (large) is written while the workbooks are built.
@@ -68,9 +76,10 @@ pub fn run(paths: &Paths) -> Result<i32> {
         );
         return Ok(1);
     }
-    println!("已生成：");
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "已生成：")?;
     for n in [&report_name, &audit_name, &csv_name] {
-        println!("  {}", out_dir.join(n).display());
+        writeln!(out, "  {}", out_dir.join(n).display())?;
     }
     Ok(0)
 }

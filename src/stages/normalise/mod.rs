@@ -118,6 +118,37 @@ pub struct SheetResult {
     pub problems: Vec<Problem>,
     /// An unrecognised sheet's likely header.
     pub unrecognised_header: Option<HeaderCells>,
+    /// Every distinct (unit name, code) of the ledger rows, in order of first appearance.
+    pub units_seen: Vec<UnitSeen>,
+    /// Payment rows of unknown units by year (what `init` takes the year from).
+    pub years: std::collections::BTreeMap<i32, u32>,
+    /// The texts above the header (title, 编制单位：…), for `init` to find the department.
+    pub titles: Vec<String>,
+}
+
+/// A unit name as the rows write it, with the code beside it, and how much it carries.
+#[derive(Debug, Clone)]
+pub struct UnitSeen {
+    pub name: String,
+    pub code: String,
+    pub kind: Kind,
+    pub rows: u32,
+    pub cents: Cents,
+    /// Projects of its rows, first appearance first (collected for unknown units only).
+    pub projects: Vec<String>,
+}
+
+impl Default for UnitSeen {
+    fn default() -> Self {
+        UnitSeen {
+            name: String::new(),
+            code: String::new(),
+            kind: Kind::Payment,
+            rows: 0,
+            cents: 0,
+            projects: Vec::new(),
+        }
+    }
 }
 
 /// Everything normalise learnt from one file.
@@ -272,6 +303,9 @@ fn empty_result(file: &Arc<str>, sheet: &RawSheet) -> SheetResult {
         projects: Vec::new(),
         problems: Vec::new(),
         unrecognised_header: None,
+        units_seen: Vec::new(),
+        years: Default::default(),
+        titles: Vec::new(),
     }
 }
 
@@ -321,6 +355,12 @@ pub fn normalise_sheet(
     };
     out.kind = Some(kind);
     out.header_row = Some(header.last_row + 1);
+    out.titles = sheet
+        .rows_from(0)
+        .take_while(|(r, _)| *r < header.last_row)
+        .flat_map(|(_, cells)| cells.iter().map(|x| cell_text(&x.2)))
+        .filter(|t| !t.is_empty())
+        .collect();
     let (f, s) = (file.to_string(), sheet.name.clone());
     let header_problem =
         |msg: String, col: Option<u32>| Problem::error(msg).at(&f, &s, header.last_row + 1, col);
@@ -665,7 +705,8 @@ impl Defaulted {
 
 #[derive(Default)]
 struct Caches {
-    units: HashMap<String, Result<usize, UnitError>>,
+    /// Unit lookups, with the index of the name in `SheetResult::units_seen`.
+    units: HashMap<String, (Result<usize, UnitError>, usize)>,
     key: String,
     econ: HashMap<String, Result<Arc<str>, String>>,
     fund: HashMap<String, Result<Fund, String>>,
@@ -845,17 +886,41 @@ impl<'a> RowCtx<'a> {
             self.cache.key.push_str(&unit_text);
             self.cache.key.push('\u{1}');
             self.cache.key.push_str(&code);
-            let found = match self.cache.units.get(self.cache.key.as_str()) {
+            let (found, seen) = match self.cache.units.get(self.cache.key.as_str()) {
                 Some(x) => x.clone(),
                 None => {
                     let x = units.find(&unit_text, &code);
-                    self.cache.units.insert(self.cache.key.clone(), x.clone());
-                    x
+                    out.units_seen.push(UnitSeen {
+                        name: unit_text.trim().to_string(),
+                        code: code.trim().to_string(),
+                        kind,
+                        ..UnitSeen::default()
+                    });
+                    let seen = out.units_seen.len() - 1;
+                    self.cache
+                        .units
+                        .insert(self.cache.key.clone(), (x.clone(), seen));
+                    (x, seen)
                 }
             };
+            let s = &mut out.units_seen[seen];
+            s.rows += 1;
+            s.cents += amount.unwrap_or(0);
             match found {
                 Ok(u) => Some(u),
                 Err(UnitError::Unknown) => {
+                    // What `init` drafts a config from: the projects and years of names that
+                    // match no unit (every name, when there is no config yet).
+                    let project = self.str(r, Field::Project);
+                    let s = &mut out.units_seen[seen];
+                    if !project.is_empty() && !s.projects.iter().any(|p| **p == *project) {
+                        s.projects.push(project.to_string());
+                    }
+                    if kind == Kind::Payment
+                        && let Ok(d) = parse_date(self.get(r, Field::Date))
+                    {
+                        *out.years.entry(d.year).or_default() += 1;
+                    }
                     if errs.is_empty() {
                         // Summarised once per name by validate.
                         let reasons = vec![format!("单位名称“{unit_text}”未在配置中")];
@@ -1406,5 +1471,11 @@ mod tests {
         );
         assert_eq!(m.find("某局档案室", ""), Err(UnitError::Unknown));
         assert_eq!(m.closest("某局档案室"), Some(1));
+        // An abbreviation points to the unit it abbreviates, not the nearest by edits.
+        let cfg = Config::parse(
+            "[report]\ndepartment='某县'\nyear=2023\n[[unit]]\nname='江南县水利局机关'\n[[unit]]\nname='江南县水土保持监测站'\n",
+        )
+        .unwrap();
+        assert_eq!(UnitMatcher::new(&cfg).closest("水保站"), Some(1));
     }
 }

@@ -99,9 +99,16 @@ impl UnitMatcher {
         }
     }
 
-    /// The configured unit whose name or alias is closest to `raw` (edit distance).
+    /// The configured unit `raw` most likely means: the one whose name it abbreviates (its
+    /// characters in order, the shortest name winning — `init`'s rule), else the name or alias
+    /// closest by edit distance.
     pub fn closest(&self, raw: &str) -> Option<usize> {
-        let key: Vec<char> = unit_key(raw).chars().collect();
+        let short = unit_key(raw);
+        let names: Vec<&str> = self.names.iter().map(|(n, _)| n.as_str()).collect();
+        if let Ok(Some(full)) = crate::draft::abbreviation_of(&short, &names) {
+            return self.names.iter().find(|(n, _)| n == full).map(|(_, i)| *i);
+        }
+        let key: Vec<char> = short.chars().collect();
         self.names
             .iter()
             .map(|(n, i)| (edit_distance(&key, &n.chars().collect::<Vec<_>>()), *i))

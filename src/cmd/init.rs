@@ -1,0 +1,128 @@
+//! `jixiao init [--input DIR] [--force]`: drafts `DIR/jixiao.toml` from the exports, through
+//! the same ingest and normalise as `run` (see `draft.rs`). Never overwrites a config: exit 2,
+//! unless `--force`, which keeps the old one as `jixiao.toml.bak`.
+
+use crate::config::{Classification, Config, Report, Scoring};
+use crate::draft::{DEPARTMENT_PLACEHOLDER, draft};
+use crate::pipeline;
+use crate::render::write_atomic;
+use crate::stages::normalise::UnitMatcher;
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::Path;
+
+/// A config with no unit: every row's unit is unknown, which is what `init` wants to see.
+fn empty_config() -> Config {
+    Config {
+        report: Report {
+            department: String::new(),
+            year: 0,
+            ledger_amount_unit: "元".into(),
+            weighting: Default::default(),
+            progress_basis: Default::default(),
+            as_of: None,
+        },
+        units: Vec::new(),
+        classification: Classification::default(),
+        scoring: Scoring::default(),
+    }
+}
+
+/// Drafts the config; returns the exit code (0), or a usage error (exit 2).
+///
+/// # Errors
+/// An existing config without `--force`, an unreadable folder, a failed write.
+pub fn run(input: &Path, force: bool) -> Result<i32> {
+    let target = input.join("jixiao.toml");
+    if target.exists() && !force {
+        bail!(
+            "{} 已存在，未改动。如要重新起草，请使用 jixiao init --force（旧文件将改名为 jixiao.toml.bak）",
+            target.display()
+        );
+    }
+    let cfg = empty_config();
+    let units = UnitMatcher::new(&cfg);
+    let (files, problems) =
+        pipeline::read_folder(input, &target, &cfg, &units, None, &crate::cmd::progress)?;
+    for p in problems
+        .iter()
+        .chain(files.iter().filter_map(|f| f.read_error.as_ref()))
+    {
+        eprintln!("警告：{p}（此文件未用于起草）");
+    }
+    let d = draft(&files);
+    if d.units.is_empty() {
+        bail!(
+            "在 {} 中没有找到任何单位：需要含“单位名称”等列的支出明细或预算指标表",
+            input.display()
+        );
+    }
+    if force && target.exists() {
+        let bak = input.join("jixiao.toml.bak");
+        std::fs::rename(&target, &bak)
+            .with_context(|| format!("无法把 {} 改名为 {}", target.display(), bak.display()))?;
+    }
+    write_atomic(&target, d.to_toml().as_bytes())?;
+
+    let mut out = std::io::stdout().lock();
+    let [pay, budget, ind, other] = d.sheets;
+    writeln!(
+        out,
+        "读取 {} 个文件：支出明细 {pay} 张表、预算指标 {budget} 张、绩效指标 {ind} 张、未识别 {other} 张，共 {} 行",
+        d.files, d.rows
+    )?;
+    let coded = d.units.iter().filter(|u| u.code.is_some()).count();
+    writeln!(out, "找到 {} 个单位（{coded} 个有编码）", d.units.len())?;
+    let years: Vec<String> = d
+        .years
+        .iter()
+        .map(|(y, n)| format!("{y}年 {n} 行"))
+        .collect();
+    writeln!(
+        out,
+        "支付日期：{}；年度取 {}",
+        if years.is_empty() {
+            "无".to_string()
+        } else {
+            years.join("、")
+        },
+        d.year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "（未找到，请填写）".into())
+    )?;
+    writeln!(out, "已写入 {}", target.display())?;
+    let mut todo = Vec::new();
+    if d.department.is_none() {
+        todo.push(format!(
+            "填写部门名称（department，现为“{DEPARTMENT_PLACEHOLDER}”）"
+        ));
+    } else {
+        todo.push("核对部门名称（department）".to_string());
+    }
+    if d.years.len() > 1 {
+        todo.push("支出明细中有其他年份的支付，请确认年度（year）".to_string());
+    }
+    let suggested: usize = d.units.iter().map(|u| u.suggested.len()).sum();
+    if suggested > 0 {
+        todo.push(format!(
+            "{suggested} 个未带编码的简称列为注释中的别名：确认是哪个单位后去掉行首的 #"
+        ));
+    }
+    let alone = d.units.iter().filter(|u| u.code.is_none()).count();
+    if alone > 0 {
+        todo.push(format!("{alone} 个单位没有编码：确认它们确是单独的单位"));
+    }
+    todo.push(
+        "单位的顺序即报表的行序；编制人数、实有人数（staff_quota、staff_actual）按需填写".into(),
+    );
+    writeln!(out, "请核对：")?;
+    for (i, t) in todo.iter().enumerate() {
+        writeln!(out, "  {}. {t}", i + 1)?;
+    }
+    writeln!(
+        out,
+        "然后运行 jixiao check --input {} 检查。",
+        input.display()
+    )?;
+    Ok(0)
+}
