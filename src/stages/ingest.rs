@@ -215,13 +215,15 @@ pub fn read_file(path: &Path, rel: &str) -> Result<RawFile, Problem> {
         )
         .file(rel));
     }
-    if !ole && (ext == "xlsx" || ext == "xlsm") {
-        check_inflation(&bytes).map_err(|e| Problem::error(e).file(rel))?;
-    }
+    let scan = if !ole && (ext == "xlsx" || ext == "xlsm") {
+        scan_parts(&bytes).map_err(|e| Problem::error(e).file(rel))?
+    } else {
+        PartScan::default()
+    };
     let sheets = if ext == "csv" {
         vec![read_csv(&bytes, path, rel)?]
     } else {
-        read_workbook(bytes, &ext).map_err(|e| {
+        read_workbook(bytes, &ext, &scan).map_err(|e| {
             Problem::error(format!(
                 "无法读取电子表格：文件已损坏、已加密或不是真正的 {} 文件（技术信息：{e}）",
                 ext
@@ -248,17 +250,30 @@ pub const MAX_SHARED_STRINGS_BYTES: u64 = 128 << 20;
 pub const RATIO_CHECKED_FROM: u64 = 32 << 20;
 pub const MAX_PART_RATIO: u64 = 50;
 
-/// Refuses a workbook one of whose parts inflates beyond the limits above, measured while
-/// inflating (the sizes a zip declares are not trusted). Costs one inflation of every part;
-/// what it refuses never reaches calamine, which holds shared strings in memory.
+/// What one pass over an xlsx's parts learnt: each worksheet part's merged regions (found in
+/// the XML after `</sheetData>`, where `<mergeCells>` must stand), and the workbook's sheet
+/// names → parts. Lets the reader skip calamine's merge lookup, which parses each whole sheet
+/// a second time.
+#[derive(Debug, Default)]
+struct PartScan {
+    merges: std::collections::HashMap<String, Vec<Dimensions>>,
+    workbook: String,
+    rels: String,
+}
+
+/// Inflates every part once: refuses a workbook one of whose parts inflates beyond the limits
+/// above, measured while inflating (the sizes a zip declares are not trusted), and collects
+/// the [`PartScan`]. What it refuses never reaches calamine, which holds shared strings in
+/// memory.
 ///
 /// # Errors
 /// The message naming the part, in Chinese. A zip that cannot be read is left for calamine
 /// to report.
-fn check_inflation(bytes: &[u8]) -> Result<(), String> {
+fn scan_parts(bytes: &[u8]) -> Result<PartScan, String> {
     use std::io::Read;
+    let mut scan = PartScan::default();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(scan);
     };
     let mut buf = vec![0u8; 1 << 16];
     for i in 0..zip.len() {
@@ -272,13 +287,18 @@ fn check_inflation(bytes: &[u8]) -> Result<(), String> {
         } else {
             MAX_PART_BYTES
         };
+        let sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
+        let small = name == "xl/workbook.xml" || name == "xl/_rels/workbook.xml.rels";
+        // A worksheet's bytes from the end of its sheetData on (kept whole for small parts).
+        let mut tail: Vec<u8> = Vec::new();
+        let mut after_data = false;
         let mut inflated: u64 = 0;
         loop {
             let n = match part.read(&mut buf) {
                 Ok(0) | Err(_) => break,
-                Ok(n) => n as u64,
+                Ok(n) => n,
             };
-            inflated += n;
+            inflated += n as u64;
             let bomb = inflated > limit
                 || (inflated > RATIO_CHECKED_FROM && inflated / stored > MAX_PART_RATIO);
             if bomb {
@@ -288,17 +308,115 @@ fn check_inflation(bytes: &[u8]) -> Result<(), String> {
                     stored.div_ceil(1024)
                 ));
             }
+            let chunk = &buf[..n];
+            if small || after_data {
+                tail.extend_from_slice(chunk);
+            } else if sheet {
+                // Keep a few bytes, so a marker split between two chunks is still found.
+                let keep = tail.len().saturating_sub(16);
+                tail.drain(..keep);
+                tail.extend_from_slice(chunk);
+                let end = find(&tail, b"</sheetData>").or_else(|| find(&tail, b"<sheetData/>"));
+                if let Some(at) = end {
+                    tail.drain(..at);
+                    after_data = true;
+                }
+            }
+        }
+        let text = || String::from_utf8_lossy(&tail).into_owned();
+        if name == "xl/workbook.xml" {
+            scan.workbook = text();
+        } else if name == "xl/_rels/workbook.xml.rels" {
+            scan.rels = text();
+        } else if sheet
+            && after_data
+            && let Some(m) = merge_refs(&text())
+        {
+            scan.merges.insert(name, m);
         }
     }
-    Ok(())
+    Ok(scan)
 }
 
-fn read_workbook(bytes: Vec<u8>, ext: &str) -> Result<Vec<RawSheet>, String> {
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The value of attribute `name` in the XML tag `tag` (entities unescaped).
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[at..].find('"')? + at;
+    Some(
+        tag[at..end]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// The merged regions of a worksheet's XML tail; `None` when it names merges this reader does
+/// not understand (the caller then asks calamine).
+fn merge_refs(tail: &str) -> Option<Vec<Dimensions>> {
+    let mut out = Vec::new();
+    for tag in tail.split("<mergeCell ").skip(1) {
+        let r = attr(&format!(" {tag}"), "ref")?;
+        let (a, b) = r.split_once(':').unwrap_or((&r, &r));
+        let (start, end) = (cell_ref(a)?, cell_ref(b)?);
+        out.push(Dimensions { start, end });
+    }
+    let understood =
+        out.len() == tail.matches("<mergeCell ").count() && !tail.contains(":mergeCell ");
+    understood.then_some(out)
+}
+
+/// `B3` → (2, 1).
+fn cell_ref(r: &str) -> Option<(u32, u32)> {
+    let letters = r.chars().take_while(|c| c.is_ascii_uppercase()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let col = r[..letters]
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
+        - 1;
+    let row: u32 = r[letters..].parse().ok()?;
+    (row >= 1).then(|| (row - 1, col))
+}
+
+/// Sheet name → worksheet part, from `xl/workbook.xml` and its relationships.
+fn sheet_parts(scan: &PartScan) -> std::collections::HashMap<String, String> {
+    let mut targets = std::collections::HashMap::new();
+    for tag in scan.rels.split("<Relationship ").skip(1) {
+        let tag = format!(" {tag}");
+        if let (Some(id), Some(target)) = (attr(&tag, "Id"), attr(&tag, "Target")) {
+            let part = match target.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("xl/{target}"),
+            };
+            targets.insert(id, part);
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    for tag in scan.workbook.split("<sheet ").skip(1) {
+        let tag = format!(" {tag}");
+        if let (Some(name), Some(id)) = (attr(&tag, "name"), attr(&tag, "r:id"))
+            && let Some(part) = targets.get(&id)
+        {
+            out.insert(name, part.clone());
+        }
+    }
+    out
+}
+
+fn read_workbook(bytes: Vec<u8>, ext: &str, scan: &PartScan) -> Result<Vec<RawSheet>, String> {
     let cursor = Cursor::new(bytes);
     let mut sheets = Vec::new();
     match ext {
         "xlsx" | "xlsm" => {
             let mut wb = calamine::Xlsx::new(cursor).map_err(|e| e.to_string())?;
+            let parts = sheet_parts(scan);
             for name in wb.sheet_names() {
                 // Cells streamed one by one: no dense range over the sheet's extent.
                 let mut cells = Vec::new();
@@ -314,7 +432,11 @@ fn read_workbook(bytes: Vec<u8>, ext: &str) -> Result<Vec<RawSheet>, String> {
                         }
                     }
                 }
-                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                // Merges found by the part scan; calamine's (a second parse) only if not.
+                let merges = match parts.get(&name).and_then(|p| scan.merges.get(p)) {
+                    Some(m) => m.clone(),
+                    None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                };
                 sheets.push(RawSheet::from_cells(name, cells, merges));
             }
         }
@@ -442,6 +564,26 @@ fn read_csv(bytes: &[u8], path: &Path, rel: &str) -> Result<RawSheet, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merges_and_sheet_parts_from_the_xml() {
+        let tail = r#"</sheetData><mergeCells count="2"><mergeCell ref="A1:I1"/><mergeCell ref="B3"/></mergeCells>"#;
+        let m = merge_refs(tail).unwrap();
+        assert_eq!(m[0].start, (0, 0));
+        assert_eq!(m[0].end, (0, 8));
+        assert_eq!(m[1].start, (2, 1));
+        assert!(merge_refs(r#"<x:mergeCell ref="A1:B1"/>"#).is_none());
+        let scan = PartScan {
+            workbook: r#"<sheets><sheet name="支付&amp;明细" sheetId="1" r:id="rId1"/></sheets>"#
+                .into(),
+            rels: r#"<Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/>"#.into(),
+            ..PartScan::default()
+        };
+        assert_eq!(
+            sheet_parts(&scan).get("支付&明细").map(String::as_str),
+            Some("xl/worksheets/sheet1.xml")
+        );
+    }
 
     #[test]
     fn decodes_utf8_bom_and_gbk() {
