@@ -19,6 +19,67 @@ pub struct Config {
     pub classification: Classification,
     #[serde(default)]
     pub scoring: Scoring,
+    /// What the data cannot know, for the report draft (issue 6).
+    #[serde(default)]
+    pub narrative: Narrative,
+}
+
+/// The `[narrative]` sections of the report draft: one multi-line text each, fixed keys.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Narrative {
+    #[serde(rename = "职能职责")]
+    pub duties: Option<String>,
+    #[serde(rename = "内设机构")]
+    pub departments: Option<String>,
+    #[serde(rename = "项目支出用途")]
+    pub project_use: Option<String>,
+    #[serde(rename = "年度绩效目标")]
+    pub goals: Option<String>,
+    #[serde(rename = "完成情况和取得效益")]
+    pub results: Option<String>,
+    #[serde(rename = "评价工作实施情况")]
+    pub evaluation: Option<String>,
+    #[serde(rename = "主要绩效")]
+    pub achievements: Option<String>,
+    #[serde(rename = "改进措施")]
+    pub improvements: Option<String>,
+    #[serde(rename = "结果应用")]
+    pub use_of_results: Option<String>,
+}
+
+impl Narrative {
+    /// Every key, in the order of the report.
+    pub const KEYS: [&'static str; 9] = [
+        "职能职责",
+        "内设机构",
+        "项目支出用途",
+        "年度绩效目标",
+        "完成情况和取得效益",
+        "评价工作实施情况",
+        "主要绩效",
+        "改进措施",
+        "结果应用",
+    ];
+
+    /// The text of a key, when given and not blank.
+    pub fn get(&self, key: &str) -> Option<String> {
+        let v = match key {
+            "职能职责" => &self.duties,
+            "内设机构" => &self.departments,
+            "项目支出用途" => &self.project_use,
+            "年度绩效目标" => &self.goals,
+            "完成情况和取得效益" => &self.results,
+            "评价工作实施情况" => &self.evaluation,
+            "主要绩效" => &self.achievements,
+            "改进措施" => &self.improvements,
+            "结果应用" => &self.use_of_results,
+            _ => return None,
+        };
+        v.as_ref()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -36,6 +97,10 @@ pub struct Report {
     /// of the last payment.
     #[serde(default)]
     pub as_of: Option<String>,
+    /// The report draft's template, instead of the built-in one (a path, relative to the
+    /// config file's folder).
+    #[serde(default)]
+    pub template: Option<String>,
 }
 
 impl Report {

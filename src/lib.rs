@@ -10,6 +10,7 @@ pub mod econ;
 pub mod figures;
 pub mod findings;
 pub mod model;
+pub mod narrative;
 pub mod period;
 pub mod pipeline;
 pub mod render;

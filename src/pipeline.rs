@@ -104,7 +104,14 @@ pub fn read_folder(
     if !input.is_dir() {
         bail!("输入文件夹 {} 不存在", input.display());
     }
-    let (files, mut problems) = ingest::list_files(input, config_path, skip)
+    let template = cfg
+        .report
+        .template
+        .as_ref()
+        .map(|t| config_path.parent().unwrap_or(Path::new(".")).join(t));
+    let mut not_ledgers = vec![config_path];
+    not_ledgers.extend(template.as_deref());
+    let (files, mut problems) = ingest::list_files(input, &not_ledgers, skip)
         .with_context(|| format!("无法读取输入文件夹 {}", input.display()))?;
     if files.is_empty() && problems.is_empty() {
         problems.push(Problem::error(format!(

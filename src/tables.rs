@@ -145,6 +145,9 @@ pub struct Report {
     pub tables: Vec<Table>,
     pub tail_diffs: Vec<TailDiff>,
     pub warnings: Vec<String>,
+    /// The 支出概况 lines (figure id, label, value), as the workbook shows them: the report
+    /// draft takes its figures from here, never computing one a second time.
+    pub overview: Vec<(String, String, FigureValue)>,
 }
 
 /// Builds every table of the report.
@@ -178,6 +181,7 @@ pub fn build(
         tables,
         tail_diffs,
         warnings,
+        overview,
     }
 }
 

@@ -21,10 +21,12 @@ fn empty_config() -> Config {
             weighting: Default::default(),
             progress_basis: Default::default(),
             as_of: None,
+            template: None,
         },
         units: Vec::new(),
         classification: Classification::default(),
         scoring: Scoring::default(),
+        narrative: Default::default(),
     }
 }
 

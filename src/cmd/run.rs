@@ -10,6 +10,14 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// The report draft's file name.
+pub fn draft_name(cfg: &Config) -> String {
+    format!(
+        "{}年度{}部门整体支出绩效自评报告（初稿）.docx",
+        cfg.report.year, cfg.report.department
+    )
+}
+
 /// The files a run writes, by name.
 pub fn output_names(cfg: &Config) -> (String, String, String) {
     let (y, d) = (cfg.report.year, &cfg.report.department);
@@ -29,7 +37,10 @@ pub fn run(paths: &Paths) -> Result<i32> {
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("无法创建输出文件夹 {}", out_dir.display()))?;
     let (report_name, audit_name, csv_name) = output_names(&cfg);
-    let stale = remove_stale_temporaries(&out_dir, &[&report_name, &audit_name, &csv_name]);
+    let stale = remove_stale_temporaries(
+        &out_dir,
+        &[&report_name, &audit_name, &csv_name, &draft_name(&cfg)],
+    );
     if !stale.is_empty() {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
     }
@@ -42,7 +53,17 @@ pub fn run(paths: &Paths) -> Result<i32> {
     )?;
     crate::cmd::progress_writing();
 
+    // The report draft's text, from the same tables (a broken custom template is a usage
+    // error, found before anything is written).
+    let config_dir = config.parent().unwrap_or(std::path::Path::new("."));
+    let (draft_blocks, unfilled) = crate::narrative::draft(&cfg, &outcome, config_dir)?;
     print_problems(&outcome);
+    if !unfilled.is_empty() && !outcome.has_errors() {
+        eprintln!(
+            "警告：报告初稿中以下部分待填写（可在 jixiao.toml 的 [narrative] 中写好，下次自动填入）：{}",
+            unfilled.join("、")
+        );
+    }
     // The detail CSV (large) is written while the workbooks are built.
     let (csv, books) = rayon::join(
         || {
@@ -64,7 +85,14 @@ pub fn run(paths: &Paths) -> Result<i32> {
                 .map(|r| r.tables.as_slice())
                 .unwrap_or(&[]);
             let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
+            let title = format!(
+                "{}年度{}部门整体支出绩效自评报告（初稿）",
+                cfg.report.year, cfg.report.department
+            );
+            let draft =
+                crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)?;
             write_atomic(&out_dir.join(&report_name), &bytes)?;
+            write_atomic(&out_dir.join(draft_name(&cfg)), &draft)?;
             Ok(true)
         },
     );
@@ -78,7 +106,7 @@ pub fn run(paths: &Paths) -> Result<i32> {
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "已生成：")?;
-    for n in [&report_name, &audit_name, &csv_name] {
+    for n in [&report_name, &draft_name(&cfg), &audit_name, &csv_name] {
         writeln!(out, "  {}", out_dir.join(n).display())?;
     }
     Ok(0)

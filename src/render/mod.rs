@@ -2,6 +2,7 @@
 //! §8). The only users of rust_xlsxwriter. They lay out numbers computed elsewhere.
 
 pub mod audit;
+pub mod docx;
 pub mod report;
 pub mod style;
 

@@ -129,15 +129,20 @@ pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "csv"];
 pub type FileList = Vec<(PathBuf, String)>;
 
 /// Lists the files to read under `dir`, recursively, sorted by relative path. Skips hidden
-/// files and folders, Excel lock files (`~$*`), the config file, and `skip_dir` (the output
+/// files and folders, Excel lock files (`~$*`), the config files (`config`: the config and
+/// the report template it names), and `skip_dir` (the output
 /// folder, when a user puts it inside the input folder). A file of any other type
 /// is reported as an error (and not read).
 pub fn list_files(
     dir: &Path,
-    config: &Path,
+    config: &[&Path],
     skip_dir: Option<&Path>,
 ) -> std::io::Result<(FileList, Vec<Problem>)> {
-    let config = config.canonicalize().ok();
+    // The config file and the report template it names are not ledgers.
+    let config: Vec<PathBuf> = config
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
     let skip_dir = skip_dir.and_then(|d| d.canonicalize().ok());
     let mut out = Vec::new();
     let mut problems = Vec::new();
@@ -157,7 +162,7 @@ pub fn list_files(
                 }
                 continue;
             }
-            if config.is_some() && path.canonicalize().ok() == config {
+            if !config.is_empty() && path.canonicalize().is_ok_and(|p| config.contains(&p)) {
                 continue;
             }
             let rel = path
