@@ -399,7 +399,7 @@ impl Draft {
         );
         line(
             &mut t,
-            "# as_of = \"2023-06-30\"",
+            &format!("# as_of = \"{}-06-30\"", self.year.unwrap_or(2023)),
             "截至日期（默认为最后一笔支付所在月的月末）",
         );
         for u in &self.units {

@@ -553,23 +553,9 @@ pub fn time_progress(basis: ProgressBasis, year: i32, m: u32) -> Decimal {
     match basis {
         ProgressBasis::Month => Decimal::from(m) / Decimal::from(12),
         ProgressBasis::Day => {
-            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-            let dim = [
-                31,
-                if leap { 29 } else { 28 },
-                31,
-                30,
-                31,
-                30,
-                31,
-                31,
-                30,
-                31,
-                30,
-                31,
-            ];
+            let dim = crate::period::days_in_months(year);
             let elapsed: u32 = dim[..m as usize].iter().sum();
-            Decimal::from(elapsed) / Decimal::from(if leap { 366 } else { 365 })
+            Decimal::from(elapsed) / Decimal::from(dim.iter().sum::<u32>())
         }
     }
 }

@@ -124,20 +124,7 @@ fn budget_kind_in_its_source_column_beside_a_normal_indicator_type() {
 fn indicators_with_nature_beside_direction_and_the_long_reason_name() {
     gives_the_seed("indicators", &|g| {
         if g.is_indicators() {
-            let c = g.col(&["指标方向"]).unwrap();
-            g.rename(&["指标方向"], "指标性质");
-            g.insert(c, "指标方向", |row| {
-                Cell::Text(
-                    match row[c].text().as_str() {
-                        "正向" => "大于等于",
-                        "反向" => "小于等于",
-                        "等于" => "等于",
-                        _ => "",
-                    }
-                    .into(),
-                )
-            });
-            g.rename(&["偏差原因"], "偏差原因分析及改进措施");
+            common::reexport::indicators_with_nature(g);
         }
     });
 }

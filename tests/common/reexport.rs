@@ -449,19 +449,27 @@ pub fn yitihua(g: &mut Grid) {
             g.drop_title_unit();
         }
     } else if g.is_indicators() {
-        let dir = g.col(&["指标方向"]).unwrap();
-        g.rename(&["指标方向"], "指标性质");
-        g.insert(dir, "指标方向", |row| {
-            Cell::Text(
-                match row[dir].text().as_str() {
-                    "正向" => "大于等于",
-                    "反向" => "小于等于",
-                    "等于" => "等于",
-                    _ => "",
-                }
-                .into(),
-            )
-        });
-        g.rename(&["偏差原因"], "偏差原因分析及改进措施");
+        indicators_with_nature(g);
     }
+}
+
+/// The indicators with 指标性质 (正向/反向/等于/定性) beside 指标方向 (大于等于/小于等于/等于),
+/// and the reason headed 偏差原因分析及改进措施.
+pub fn indicators_with_nature(g: &mut Grid) {
+    let Some(dir) = g.col(&["指标方向"]) else {
+        return;
+    };
+    g.rename(&["指标方向"], "指标性质");
+    g.insert(dir, "指标方向", |row| {
+        Cell::Text(
+            match row[dir].text().as_str() {
+                "正向" => "大于等于",
+                "反向" => "小于等于",
+                "等于" => "等于",
+                _ => "",
+            }
+            .into(),
+        )
+    });
+    g.rename(&["偏差原因"], "偏差原因分析及改进措施");
 }
