@@ -344,7 +344,7 @@ fn scan_parts(bytes: &[u8]) -> Result<PartScan, String> {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// The value of attribute `name` in the XML tag `tag` (entities unescaped).
