@@ -16,3 +16,4 @@ pub mod pipeline;
 pub mod render;
 pub mod stages;
 pub mod tables;
+pub mod timing;

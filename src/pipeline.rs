@@ -154,22 +154,26 @@ pub fn run_skipping(
     progress: OnProgress,
 ) -> Result<Outcome> {
     let units = UnitMatcher::new(cfg);
-    let (results, mut problems) = read_folder(input, config_path, cfg, &units, output, progress)?;
+    let (results, mut problems) = crate::timing::time("read", || {
+        read_folder(input, config_path, cfg, &units, output, progress)
+    })?;
     let files_read = results.len();
 
-    let validated = validate(results, cfg, &units);
+    let validated = crate::timing::time("validate", || validate(results, cfg, &units));
     problems.extend(validated.problems.iter().cloned());
     // The report's path (polars) and the audit's independent path (a plain loop over the
     // rows) run side by side.
     let cls = &cfg.classification;
-    let (agg, by_rows) = rayon::join(
-        || aggregate(&validated.payments, &validated.budgets),
-        || {
-            checked_figures()
-                .map(|f| f.from_rows(cls, &validated.payments, &validated.budgets))
-                .collect::<Vec<Cents>>()
-        },
-    );
+    let (agg, by_rows) = crate::timing::time("aggregate", || {
+        rayon::join(
+            || aggregate(&validated.payments, &validated.budgets),
+            || {
+                checked_figures()
+                    .map(|f| f.from_rows(cls, &validated.payments, &validated.budgets))
+                    .collect::<Vec<Cents>>()
+            },
+        )
+    });
     let agg = agg?;
     let indicators_complete = !validated
         .rejected
@@ -190,14 +194,16 @@ pub fn run_skipping(
             period.date_text()
         )));
     }
-    let report = tables::build(
-        cfg,
-        &agg,
-        &scores,
-        &validated.indicators,
-        &validated.projects,
-        &period,
-    );
+    let report = crate::timing::time("tables", || {
+        tables::build(
+            cfg,
+            &agg,
+            &scores,
+            &validated.indicators,
+            &validated.projects,
+            &period,
+        )
+    });
     problems.extend(report.warnings.iter().map(|w| Problem::warning(w.clone())));
 
     let checks = reconcile(cfg, &validated, &agg, &by_rows);
@@ -210,7 +216,9 @@ pub fn run_skipping(
             yuan(c.right)
         )));
     }
-    let findings = crate::findings::findings(cfg, &agg, &scores, &validated.indicators, &period);
+    let findings = crate::timing::time("findings", || {
+        crate::findings::findings(cfg, &agg, &scores, &validated.indicators, &period)
+    });
     Ok(Outcome {
         period,
         findings,

@@ -67,33 +67,41 @@ pub fn run(paths: &Paths) -> Result<i32> {
     // The detail CSV (large) is written while the workbooks are built.
     let (csv, books) = rayon::join(
         || {
-            write_atomic_with(&out_dir.join(&csv_name), |w| {
-                audit::write_detail_csv(&cfg, &outcome, w)
+            crate::timing::time("detail-csv", || {
+                write_atomic_with(&out_dir.join(&csv_name), |w| {
+                    audit::write_detail_csv(&cfg, &outcome, w)
+                })
             })
         },
-        || -> Result<bool> {
-            write_atomic(
-                &out_dir.join(&audit_name),
-                &audit::audit_bytes(&cfg, &outcome)?,
-            )?;
-            if outcome.has_errors() {
-                return Ok(false);
-            }
-            let tables = outcome
-                .report
-                .as_ref()
-                .map(|r| r.tables.as_slice())
-                .unwrap_or(&[]);
-            let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
-            let title = format!(
-                "{}年度{}部门整体支出绩效自评报告（初稿）",
-                cfg.report.year, cfg.report.department
-            );
-            let draft =
-                crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)?;
-            write_atomic(&out_dir.join(&report_name), &bytes)?;
-            write_atomic(&out_dir.join(draft_name(&cfg)), &draft)?;
-            Ok(true)
+        || {
+            crate::timing::time("workbooks", || -> Result<bool> {
+                write_atomic(
+                    &out_dir.join(&audit_name),
+                    &audit::audit_bytes(&cfg, &outcome)?,
+                )?;
+                if outcome.has_errors() {
+                    return Ok(false);
+                }
+                let tables = outcome
+                    .report
+                    .as_ref()
+                    .map(|r| r.tables.as_slice())
+                    .unwrap_or(&[]);
+                let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
+                let title = format!(
+                    "{}年度{}部门整体支出绩效自评报告（初稿）",
+                    cfg.report.year, cfg.report.department
+                );
+                let draft = crate::render::docx::docx_bytes(
+                    &title,
+                    cfg.report.year,
+                    &draft_blocks,
+                    tables,
+                )?;
+                write_atomic(&out_dir.join(&report_name), &bytes)?;
+                write_atomic(&out_dir.join(draft_name(&cfg)), &draft)?;
+                Ok(true)
+            })
         },
     );
     csv?;

@@ -1,7 +1,8 @@
 //! Stage 1 — ingest: files → raw sheets with positions (SPEC §2, §3.1).
 //!
 //! Input: the input folder. Output: for each file (sorted by path), its bytes' fingerprint and
-//! its sheets as calamine ranges of raw cells, with merged regions. A CSV file becomes one
+//! its sheets as sparse [`RawSheet`]s — cells streamed once, each distinct value interned
+//! once per sheet — with merged regions. A CSV file becomes one
 //! sheet of text cells, decoded from UTF-8 (with or without BOM) or GB18030/GBK.
 //! This is the only module that touches calamine or the csv reader.
 
@@ -11,43 +12,138 @@ use std::hash::{Hash, Hasher};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-/// A cell as read: (row, column, value), 0-based absolute positions.
-pub type RawCell = (u32, u32, Data);
+/// A cell as read: (row, column, id of its value in the sheet's value table), 0-based
+/// absolute positions.
+pub type RawCell = (u32, u32, u32);
 
 /// One sheet as read: its non-empty cells at their absolute positions (row 0 = Excel row 1),
 /// stored sparsely, row by row — memory follows the cells present, never the sheet's extent
 /// (a stray value at `XFD1048576` costs one cell).
+///
+/// Values are interned: a text or number that occurs in many cells (a unit, a project, a
+/// class, a date) is stored once, and every cell holds its id. Normalise parses each
+/// distinct value once, keyed by that id, with no hashing per row.
 #[derive(Debug, Default)]
 pub struct RawSheet {
     pub name: String,
-    /// (row, column, value), sorted by row then column; no empty cells.
+    /// (row, column, value id), sorted by row then column; no empty cells.
     cells: Vec<RawCell>,
+    /// The distinct values, by id.
+    values: Vec<Data>,
     /// (row, index of its first cell in `cells`), one per row that has cells.
     rows: Vec<(u32, u32)>,
     end_col: u32,
     pub merges: Vec<Dimensions>,
 }
 
-impl RawSheet {
-    /// A sheet from its cells in any order; empty cells and blank text are dropped.
-    pub fn from_cells(
-        name: String,
-        cells: impl IntoIterator<Item = RawCell>,
-        merges: Vec<Dimensions>,
-    ) -> RawSheet {
-        let mut cells: Vec<RawCell> = cells
-            .into_iter()
-            .filter(|(_, _, d)| match d {
-                Data::Empty => false,
-                Data::String(s) => !s.trim().is_empty(),
-                _ => true,
-            })
-            .collect();
+/// Builds a [`RawSheet`] cell by cell, interning values as they arrive (a text borrowed from
+/// calamine's shared strings is copied only the first time it is seen).
+pub struct SheetBuilder {
+    name: String,
+    cells: Vec<RawCell>,
+    values: Vec<Data>,
+    index: hashbrown::HashTable<u32>,
+    state: foldhash::fast::FixedState,
+}
+
+/// The interning key of a value: texts by content, numbers by their bits; other values
+/// (dates, booleans, errors: rare) are not interned.
+#[derive(Hash, PartialEq)]
+enum Key<'a> {
+    Text(&'a str),
+    Float(u64),
+    Int(i64),
+}
+
+fn key_of(d: &Data) -> Option<Key<'_>> {
+    match d {
+        Data::String(s) => Some(Key::Text(s)),
+        Data::Float(f) => Some(Key::Float(f.to_bits())),
+        Data::Int(i) => Some(Key::Int(*i)),
+        _ => None,
+    }
+}
+
+impl SheetBuilder {
+    pub fn new(name: String) -> SheetBuilder {
+        SheetBuilder {
+            name,
+            cells: Vec::new(),
+            values: Vec::new(),
+            index: hashbrown::HashTable::new(),
+            state: foldhash::fast::FixedState::with_seed(0x6a69_7869_616f),
+        }
+    }
+
+    /// Adds a text cell; blank text is no cell.
+    pub fn push_text(&mut self, row: u32, col: u32, s: &str) {
+        if s.trim().is_empty() {
+            return;
+        }
+        let id = self.intern(Key::Text(s), || Data::String(s.to_string()));
+        self.cells.push((row, col, id));
+    }
+
+    /// Adds a cell of any value; empty cells and blank text are no cell.
+    pub fn push(&mut self, row: u32, col: u32, d: Data) {
+        let id = match d {
+            Data::Empty => return,
+            Data::String(s) => return self.push_text(row, col, &s),
+            Data::Float(f) => self.intern(Key::Float(f.to_bits()), || Data::Float(f)),
+            Data::Int(i) => self.intern(Key::Int(i), || Data::Int(i)),
+            other => {
+                self.values.push(other);
+                self.values.len() as u32 - 1
+            }
+        };
+        self.cells.push((row, col, id));
+    }
+
+    /// Adds a cell read by calamine's streaming reader, without copying a known text.
+    pub fn push_ref(&mut self, row: u32, col: u32, d: &calamine::DataRef<'_>) {
+        use calamine::DataRef as R;
+        match d {
+            R::Empty => {}
+            R::SharedString(s) => self.push_text(row, col, s),
+            R::String(s) => self.push_text(row, col, s),
+            R::Float(f) => self.push(row, col, Data::Float(*f)),
+            R::Int(i) => self.push(row, col, Data::Int(*i)),
+            other => self.push(row, col, Data::from((*other).clone())),
+        }
+    }
+
+    fn intern(&mut self, key: Key<'_>, make: impl FnOnce() -> Data) -> u32 {
+        use std::hash::BuildHasher;
+        let hash = self.state.hash_one(&key);
+        let values = &self.values;
+        if let Some(&id) = self.index.find(hash, |&id| {
+            key_of(&values[id as usize]).as_ref() == Some(&key)
+        }) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(make());
+        let (values, state) = (&self.values, &self.state);
+        self.index.insert_unique(hash, id, |&i| {
+            key_of(&values[i as usize]).map_or(0, |k| state.hash_one(&k))
+        });
+        id
+    }
+
+    /// The sheet, with its merged regions.
+    pub fn finish(self, merges: Vec<Dimensions>) -> RawSheet {
+        let SheetBuilder {
+            name,
+            mut cells,
+            mut values,
+            ..
+        } = self;
         if !cells.is_sorted_by_key(|c| (c.0, c.1)) {
             cells.sort_by_key(|c| (c.0, c.1));
         }
         cells.dedup_by_key(|c| (c.0, c.1));
         cells.shrink_to_fit();
+        values.shrink_to_fit();
         let mut rows = Vec::new();
         let mut end_col = 0;
         for (i, (r, c, _)) in cells.iter().enumerate() {
@@ -59,13 +155,29 @@ impl RawSheet {
         RawSheet {
             name,
             cells,
+            values,
             rows,
             end_col,
             merges,
         }
     }
+}
 
-    /// The non-empty cells of row `r` (absolute), as (row, column, value) by column.
+impl RawSheet {
+    /// A sheet from its values in any order; empty cells and blank text are dropped.
+    pub fn from_cells(
+        name: String,
+        cells: impl IntoIterator<Item = (u32, u32, Data)>,
+        merges: Vec<Dimensions>,
+    ) -> RawSheet {
+        let mut b = SheetBuilder::new(name);
+        for (r, c, d) in cells {
+            b.push(r, c, d);
+        }
+        b.finish(merges)
+    }
+
+    /// The non-empty cells of row `r` (absolute), as (row, column, value id) by column.
     pub fn row(&self, r: u32) -> &[RawCell] {
         match self.rows.binary_search_by_key(&r, |x| x.0) {
             Ok(i) => self.row_at(i),
@@ -88,18 +200,37 @@ impl RawSheet {
         (start..self.rows.len()).map(move |i| (self.rows[i].0, self.row_at(i)))
     }
 
-    /// Every non-empty cell: (row, column, value), row by row.
+    /// Every non-empty cell: (row, column, value id), row by row.
     pub fn cells(&self) -> &[RawCell] {
         &self.cells
+    }
+
+    /// The value of an id from [`RawSheet::cells`].
+    pub fn value(&self, id: u32) -> &Data {
+        static EMPTY: Data = Data::Empty;
+        self.values.get(id as usize).unwrap_or(&EMPTY)
+    }
+
+    /// How many distinct values the sheet has (ids are below this).
+    pub fn value_count(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The value id of the cell at absolute (row, col), 0-based; `None` where there is none.
+    pub fn id(&self, row: u32, col: u32) -> Option<u32> {
+        let cells = self.row(row);
+        cells
+            .binary_search_by_key(&col, |x| x.1)
+            .ok()
+            .map(|i| cells[i].2)
     }
 
     /// The cell at absolute (row, col), 0-based; `Data::Empty` where there is none.
     pub fn cell(&self, row: u32, col: u32) -> &Data {
         static EMPTY: Data = Data::Empty;
-        let cells = self.row(row);
-        match cells.binary_search_by_key(&col, |x| x.1) {
-            Ok(i) => &cells[i].2,
-            Err(_) => &EMPTY,
+        match self.id(row, col) {
+            Some(id) => self.value(id),
+            None => &EMPTY,
         }
     }
     /// One past the last row with a cell (absolute).
@@ -424,17 +555,14 @@ fn read_workbook(bytes: Vec<u8>, ext: &str, scan: &PartScan) -> Result<Vec<RawSh
             let parts = sheet_parts(scan);
             for name in wb.sheet_names() {
                 // Cells streamed one by one: no dense range over the sheet's extent.
-                let mut cells = Vec::new();
+                let mut cells = SheetBuilder::new(name.clone());
                 {
                     let mut reader = wb
                         .worksheet_cells_reader(&name)
                         .map_err(|e| e.to_string())?;
                     while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
                         let (r, c) = cell.get_position();
-                        let value = cell.get_value();
-                        if !matches!(value, calamine::DataRef::Empty) {
-                            cells.push((r, c, Data::from(value.clone())));
-                        }
+                        cells.push_ref(r, c, cell.get_value());
                     }
                 }
                 // Merges found by the part scan; calamine's (a second parse) only if not.
@@ -442,7 +570,7 @@ fn read_workbook(bytes: Vec<u8>, ext: &str, scan: &PartScan) -> Result<Vec<RawSh
                     Some(m) => m.clone(),
                     None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
                 };
-                sheets.push(RawSheet::from_cells(name, cells, merges));
+                sheets.push(cells.finish(merges));
             }
         }
         "xls" => {
@@ -465,7 +593,7 @@ fn read_workbook(bytes: Vec<u8>, ext: &str, scan: &PartScan) -> Result<Vec<RawSh
 }
 
 /// The non-empty cells of a range, at absolute positions.
-fn used_cells(range: Range<Data>) -> Vec<RawCell> {
+fn used_cells(range: Range<Data>) -> Vec<(u32, u32, Data)> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     range
         .used_cells()
@@ -551,19 +679,17 @@ fn csv_records(
 fn read_csv(bytes: &[u8], path: &Path, rel: &str) -> Result<RawSheet, Problem> {
     let text = decode_text(bytes)
         .map_err(|e| Problem::error(format!("无法读取 CSV 文件：{e}")).file(rel))?;
-    let mut cells = Vec::new();
-    csv_records(&text, rel, |row, rec| {
-        for (j, field) in rec.iter().enumerate() {
-            if !field.trim().is_empty() {
-                cells.push((row, j as u32, Data::String(field.to_string())));
-            }
-        }
-    })?;
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    Ok(RawSheet::from_cells(name, cells, Vec::new()))
+    let mut cells = SheetBuilder::new(name);
+    csv_records(&text, rel, |row, rec| {
+        for (j, field) in rec.iter().enumerate() {
+            cells.push_text(row, j as u32, field);
+        }
+    })?;
+    Ok(cells.finish(Vec::new()))
 }
 
 #[cfg(test)]
@@ -588,6 +714,28 @@ mod tests {
             sheet_parts(&scan).get("支付&明细").map(String::as_str),
             Some("xl/worksheets/sheet1.xml")
         );
+    }
+
+    #[test]
+    fn values_are_interned_once_per_distinct_value() {
+        let mut b = SheetBuilder::new("s".into());
+        b.push_text(1, 0, "本级");
+        b.push_text(2, 0, "本级");
+        b.push_text(2, 1, "  ");
+        b.push(3, 0, Data::Float(12.5));
+        b.push(4, 0, Data::Float(12.5));
+        b.push(4, 1, Data::String("本级".into()));
+        b.push(5, 0, Data::Bool(true));
+        let s = b.finish(Vec::new());
+        assert_eq!(s.id(1, 0), s.id(2, 0));
+        assert_eq!(s.id(1, 0), s.id(4, 1));
+        assert_eq!(s.id(3, 0), s.id(4, 0));
+        assert_ne!(s.id(1, 0), s.id(3, 0));
+        assert_eq!(s.id(2, 1), None);
+        assert_eq!(s.value_count(), 3);
+        assert_eq!(s.cell(4, 0), &Data::Float(12.5));
+        assert_eq!(s.cell(5, 0), &Data::Bool(true));
+        assert_eq!(s.cells().len(), 6);
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub enum Field {
     Reason,
 }
 
+/// How many [`Field`]s there are (a field's `as usize` is below this).
+pub const FIELD_COUNT: usize = Field::Reason as usize + 1;
+
 // The synonym tables of SPEC §2.2, in priority order (the earlier name wins when a sheet has
 // two). Every header name the tool knows is here and nowhere else.
 const DATE: &[&str] = &[

@@ -316,7 +316,7 @@ fn likely_header(sheet: &RawSheet) -> Option<HeaderCells> {
     for (r, row) in sheet.rows_from(0).take_while(|(r, _)| *r < 20) {
         let cells: Vec<String> = row
             .iter()
-            .map(|x| cell_text(&x.2))
+            .map(|x| cell_text(sheet.value(x.2)))
             .filter(|t| !t.is_empty())
             .collect();
         if cells.len() > best.as_ref().map_or(0, |b| b.1.len()) {
@@ -358,7 +358,7 @@ pub fn normalise_sheet(
     out.titles = sheet
         .rows_from(0)
         .take_while(|(r, _)| *r < header.last_row)
-        .flat_map(|(_, cells)| cells.iter().map(|x| cell_text(&x.2)))
+        .flat_map(|(_, cells)| cells.iter().map(|x| cell_text(sheet.value(x.2))))
         .filter(|t| !t.is_empty())
         .collect();
     let (f, s) = (file.to_string(), sheet.name.clone());
@@ -500,7 +500,7 @@ pub fn normalise_sheet(
                 },
                 kind,
                 reasons: vec!["所在表缺少必需的列".into()],
-                raw: raw_values(cells, &header.names),
+                raw: raw_values(sheet, cells, &header.names),
                 amount: None,
                 unknown_unit: None,
             });
@@ -513,7 +513,7 @@ pub fn normalise_sheet(
         .rows_from(0)
         .take_while(|(r, _)| *r <= header.last_row)
         .flat_map(|(_, cells)| cells)
-        .find_map(|x| title_unit(&cell_text(&x.2)));
+        .find_map(|x| title_unit(&cell_text(sheet.value(x.2))));
     let default_unit = if cfg.report.ledger_amount_unit == "万元" {
         AmountUnit::Wan
     } else {
@@ -532,7 +532,6 @@ pub fn normalise_sheet(
         file: file.clone(),
         sheet_name: out.sheet.clone(),
         sheet,
-        cols: &cols,
         names: &header.names,
         cfg,
         units,
@@ -542,6 +541,15 @@ pub fn normalise_sheet(
         defaults: Defaulted::default(),
         cells: &[],
         title_unit_name,
+        cols_at: {
+            let mut at = [None; FIELD_COUNT];
+            for (f, c) in &cols {
+                at[*f as usize] = Some(*c);
+            }
+            at
+        },
+        row_ids: vec![NO_CELL; width as usize],
+        cur: u32::MAX,
     };
     for &(r, cells) in &table {
         ctx.row(r, cells, kind, &mut out);
@@ -567,7 +575,7 @@ fn unit_in_title(sheet: &RawSheet, header_row: u32) -> Option<String> {
     const LABELS: [&str; 5] = ["单位名称", "预算单位", "部门(单位)名称", "填报单位", "单位"];
     for (_, cells) in sheet.rows_from(0).take_while(|(r, _)| *r < header_row) {
         for x in cells {
-            let text: String = cell_text(&x.2).nfkc().collect();
+            let text: String = cell_text(sheet.value(x.2)).nfkc().collect();
             for label in LABELS {
                 let Some(at) = text.find(label) else { continue };
                 let rest = text[at + label.len()..].trim_start();
@@ -614,11 +622,11 @@ fn unmapped_columns(names: &[String], cols: &HashMap<Field, u32>) -> Option<Stri
     })
 }
 
-fn raw_values(cells: &[RawCell], names: &[String]) -> Vec<(String, String)> {
+fn raw_values(sheet: &RawSheet, cells: &[RawCell], names: &[String]) -> Vec<(String, String)> {
     cells
         .iter()
         .filter_map(|(_, c, d)| {
-            let t = cell_text(d);
+            let t = cell_text(sheet.value(*d));
             (!t.is_empty()).then(|| {
                 let n = names.get(*c as usize).cloned().unwrap_or_default();
                 (if n.is_empty() { col_letter(*c) } else { n }, t)
@@ -631,7 +639,6 @@ struct RowCtx<'a> {
     file: Arc<str>,
     sheet_name: Arc<str>,
     sheet: &'a RawSheet,
-    cols: &'a HashMap<Field, u32>,
     names: &'a [String],
     cfg: &'a Config,
     units: &'a UnitMatcher,
@@ -647,6 +654,50 @@ struct RowCtx<'a> {
     /// The unit named in the title block (`单位名称：…`), for an indicator sheet without a
     /// unit column (the 财政部 self-evaluation template).
     title_unit_name: Option<String>,
+    /// The column of each field, by `Field as usize`.
+    cols_at: [Option<u32>; FIELD_COUNT],
+    /// The value id of each column of the row being read ([`NO_CELL`] for none), and its row.
+    row_ids: Vec<u32>,
+    cur: u32,
+}
+
+/// No cell in this column of the row.
+const NO_CELL: u32 = u32::MAX;
+
+/// Values parsed once per distinct cell value of a sheet, by value id (`None`: no cell):
+/// ledgers repeat the same few names on every row, and normalising them (NFKC) is the cost
+/// of this stage. No hashing per row.
+struct IdCache<V> {
+    /// Per value id + 1 (0: no cell), the index + 1 of its parsed value (0: not yet).
+    slot: Vec<u32>,
+    vals: Vec<V>,
+}
+
+impl<V> Default for IdCache<V> {
+    fn default() -> Self {
+        IdCache {
+            slot: Vec::new(),
+            vals: Vec::new(),
+        }
+    }
+}
+
+impl<V: Clone> IdCache<V> {
+    fn get(&mut self, id: Option<u32>, f: impl FnOnce() -> V) -> V {
+        let i = id.map_or(0, |i| i as usize + 1);
+        if i >= self.slot.len() {
+            self.slot.resize(i + 1, 0);
+        }
+        match self.slot[i] {
+            0 => {
+                let v = f();
+                self.vals.push(v.clone());
+                self.slot[i] = self.vals.len() as u32;
+                v
+            }
+            k => self.vals[k as usize - 1].clone(),
+        }
+    }
 }
 
 /// Rows used with a value the sheet did not give: counted for the sheet's warnings.
@@ -705,47 +756,52 @@ impl Defaulted {
 
 #[derive(Default)]
 struct Caches {
-    /// Unit lookups, with the index of the name in `SheetResult::units_seen`.
-    units: HashMap<String, (Result<usize, UnitError>, usize)>,
-    key: String,
-    econ: HashMap<String, Result<Arc<str>, String>>,
-    fund: HashMap<String, Result<Fund, String>>,
-    kind: HashMap<String, Result<Option<SpendKind>, String>>,
-    project: HashMap<String, Arc<str>>,
-    memo: HashMap<String, Arc<str>>,
-}
-
-/// `map[key]`, computing it with `f` the first time.
-fn cached<V: Clone>(map: &mut HashMap<String, V>, key: &str, f: impl FnOnce() -> V) -> V {
-    if let Some(v) = map.get(key) {
-        return v.clone();
-    }
-    let v = f();
-    map.insert(key.to_string(), v.clone());
-    v
+    /// Unit lookups by the value ids of (name, code), with the index of the name in
+    /// `SheetResult::units_seen`.
+    units: hashbrown::HashMap<(u32, u32), (Result<usize, UnitError>, usize)>,
+    econ: IdCache<Result<Arc<str>, String>>,
+    fund: IdCache<Result<Fund, String>>,
+    kind: IdCache<Result<Option<SpendKind>, String>>,
+    project: IdCache<Arc<str>>,
+    memo: IdCache<Arc<str>>,
+    date: IdCache<Result<Date, String>>,
 }
 
 impl<'a> RowCtx<'a> {
     fn col(&self, f: Field) -> Option<u32> {
-        self.cols.get(&f).copied()
+        self.cols_at[f as usize]
     }
 
-    /// The cell of a field; text fields inside a vertical merge take its top-left value.
-    fn get(&self, r: u32, f: Field) -> &'a Data {
-        static EMPTY: Data = Data::Empty;
-        let Some(c) = self.col(f) else {
-            return &EMPTY;
+    /// The value id of a field's cell in row `r`; text fields inside a vertical merge take
+    /// its top-left value.
+    fn field_id(&self, r: u32, f: Field) -> Option<u32> {
+        let c = self.col(f)?;
+        let id = if r == self.cur {
+            self.row_ids
+                .get(c as usize)
+                .copied()
+                .filter(|&i| i != NO_CELL)
+        } else {
+            self.sheet.id(r, c)
         };
-        let d = self.sheet.cell(r, c);
-        if !is_blank(d) || f == Field::Amount {
-            return d;
+        if id.is_some() || f == Field::Amount {
+            return id;
         }
         for m in &self.sheet.merges {
             if m.start.0 < r && m.end.0 >= r && m.start.1 <= c && m.end.1 >= c {
-                return self.sheet.cell(m.start.0, m.start.1);
+                return self.sheet.id(m.start.0, m.start.1);
             }
         }
-        &EMPTY
+        None
+    }
+
+    /// The cell of a field (see [`RowCtx::field_id`]).
+    fn get(&self, r: u32, f: Field) -> &'a Data {
+        static EMPTY: Data = Data::Empty;
+        match self.field_id(r, f) {
+            Some(id) => self.sheet.value(id),
+            None => &EMPTY,
+        }
     }
 
     fn text(&self, r: u32, f: Field) -> String {
@@ -763,9 +819,16 @@ impl<'a> RowCtx<'a> {
 
     /// One row of the table: `cells` are its non-empty cells inside the header's columns.
     fn row(&mut self, r: u32, cells: &'a [RawCell], kind: Kind, out: &mut SheetResult) {
+        for x in self.cells {
+            self.row_ids[x.1 as usize] = NO_CELL;
+        }
+        for x in cells {
+            self.row_ids[x.1 as usize] = x.2;
+        }
         self.cells = cells;
+        self.cur = r;
         // Normalised only when it may be a total or a note (the common row is neither).
-        let first_raw = cells.iter().find_map(|x| match &x.2 {
+        let first_raw = cells.iter().find_map(|x| match self.sheet.value(x.2) {
             Data::String(s) if !s.trim().is_empty() => Some(s.as_str()),
             _ => None,
         });
@@ -800,13 +863,14 @@ impl<'a> RowCtx<'a> {
         };
         // A data row that repeats the header (probed on one text cell first: it is costly).
         let probe = |f: Field| {
-            self.col(f).is_some_and(|c| match self.sheet.cell(r, c) {
-                Data::String(t) => is_column_name(&header_name(t).0),
-                _ => false,
-            })
+            self.field_id(r, f)
+                .is_some_and(|id| match self.sheet.value(id) {
+                    Data::String(t) => is_column_name(&header_name(t).0),
+                    _ => false,
+                })
         };
-        let amount_is_text = self.col(Field::Amount).is_some_and(|c| {
-            matches!(self.sheet.cell(r, c), Data::String(t) if !t.trim_start().starts_with(|c: char| c.is_ascii_digit() || "-(（¥￥－".contains(c)))
+        let amount_is_text = self.field_id(r, Field::Amount).is_some_and(|id| {
+            matches!(self.sheet.value(id), Data::String(t) if !t.trim_start().starts_with(|c: char| c.is_ascii_digit() || "-(（¥￥－".contains(c)))
         });
         let header_like = if (kind == Kind::Indicators
             && (probe(Field::Unit) || probe(Field::Name)))
@@ -814,7 +878,7 @@ impl<'a> RowCtx<'a> {
         {
             cells
                 .iter()
-                .filter(|x| is_column_name(&header_name(&cell_text(&x.2)).0))
+                .filter(|x| is_column_name(&header_name(&cell_text(self.sheet.value(x.2))).0))
                 .count()
         } else {
             0
@@ -881,12 +945,11 @@ impl<'a> RowCtx<'a> {
         } else {
             let code = self.str(r, Field::UnitCode);
             let units = self.units;
-            // The cache key is the name and the code, separated by a control character.
-            self.cache.key.clear();
-            self.cache.key.push_str(&unit_text);
-            self.cache.key.push('\u{1}');
-            self.cache.key.push_str(&code);
-            let (found, seen) = match self.cache.units.get(self.cache.key.as_str()) {
+            let key = (
+                self.field_id(r, Field::Unit).unwrap_or(NO_CELL),
+                self.field_id(r, Field::UnitCode).unwrap_or(NO_CELL),
+            );
+            let (found, seen) = match self.cache.units.get(&key) {
                 Some(x) => x.clone(),
                 None => {
                     let x = units.find(&unit_text, &code);
@@ -897,9 +960,7 @@ impl<'a> RowCtx<'a> {
                         ..UnitSeen::default()
                     });
                     let seen = out.units_seen.len() - 1;
-                    self.cache
-                        .units
-                        .insert(self.cache.key.clone(), (x.clone(), seen));
+                    self.cache.units.insert(key, (x.clone(), seen));
                     (x, seen)
                 }
             };
@@ -924,7 +985,7 @@ impl<'a> RowCtx<'a> {
                     if errs.is_empty() {
                         // Summarised once per name by validate.
                         let reasons = vec![format!("单位名称“{unit_text}”未在配置中")];
-                        let raw = raw_values(self.cells, self.names);
+                        let raw = raw_values(self.sheet, self.cells, self.names);
                         out.rejected.push(Rejected {
                             prov,
                             kind,
@@ -954,14 +1015,20 @@ impl<'a> RowCtx<'a> {
             }
         };
         let project_raw = self.str(r, Field::Project);
-        let project = cached(&mut self.cache.project, &project_raw, || {
-            Arc::from(project_key(&project_raw))
-        });
-        let kind_cell = self.str(r, Field::SpendKind);
+        let project = self
+            .cache
+            .project
+            .get(self.field_id(r, Field::Project), || {
+                Arc::from(project_key(&project_raw))
+            });
+        let kind_id = self.field_id(r, Field::SpendKind);
         let mut inferred = false;
-        let spend = match cached(&mut self.cache.kind, &kind_cell, || {
-            parse_spend_kind(&kind_cell)
-        }) {
+        let kind_text = self.str(r, Field::SpendKind);
+        let spend = match self
+            .cache
+            .kind
+            .get(kind_id, || parse_spend_kind(&kind_text))
+        {
             Ok(Some(k)) => k,
             Ok(None) => {
                 inferred = true;
@@ -974,14 +1041,13 @@ impl<'a> RowCtx<'a> {
         };
         // A separate code column decides the class when it has a value (the name beside it
         // is only its label).
-        let econ_field = if is_blank(self.get(r, Field::EconCode)) {
+        let econ_field = if self.field_id(r, Field::EconCode).is_none() {
             Field::Econ
         } else {
             Field::EconCode
         };
         let econ_cell = self.get(r, econ_field);
-        let econ_text = cell_text(econ_cell);
-        let econ = match cached(&mut self.cache.econ, &econ_text, || {
+        let econ = match self.cache.econ.get(self.field_id(r, econ_field), || {
             parse_econ(econ_cell).map(Arc::from)
         }) {
             Ok(e) => e,
@@ -991,8 +1057,9 @@ impl<'a> RowCtx<'a> {
             }
         };
         let fund = if self.col(Field::Fund).is_some() {
+            let fund_id = self.field_id(r, Field::Fund);
             let fund_text = self.str(r, Field::Fund);
-            match cached(&mut self.cache.fund, &fund_text, || parse_fund(&fund_text)) {
+            match self.cache.fund.get(fund_id, || parse_fund(&fund_text)) {
                 Ok(f) => f,
                 Err(e) => {
                     errs.push((self.col(Field::Fund), e));
@@ -1004,7 +1071,12 @@ impl<'a> RowCtx<'a> {
         };
         match kind {
             Kind::Payment => {
-                let date = match parse_date(self.get(r, Field::Date)) {
+                let date_cell = self.get(r, Field::Date);
+                let date = match self
+                    .cache
+                    .date
+                    .get(self.field_id(r, Field::Date), || parse_date(date_cell))
+                {
                     Ok(d) => Some(d),
                     Err(e) => {
                         errs.push((self.col(Field::Date), e));
@@ -1028,8 +1100,9 @@ impl<'a> RowCtx<'a> {
                         fund,
                         voucher: self.str(r, Field::Voucher).into(),
                         memo: {
+                            let memo_id = self.field_id(r, Field::Memo);
                             let memo = self.str(r, Field::Memo);
-                            cached(&mut self.cache.memo, &memo, || Arc::from(&*memo))
+                            self.cache.memo.get(memo_id, || Arc::from(&*memo))
                         },
                         amount,
                     });
@@ -1108,7 +1181,7 @@ impl<'a> RowCtx<'a> {
             prov,
             kind,
             reasons: errs.into_iter().map(|(_, m)| m).collect(),
-            raw: raw_values(self.cells, self.names),
+            raw: raw_values(self.sheet, self.cells, self.names),
             amount,
             unknown_unit,
         });
