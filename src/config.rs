@@ -268,6 +268,28 @@ pub fn econ_in(econ: &str, prefixes: &[String]) -> bool {
     prefixes.iter().any(|p| econ.starts_with(p.as_str()))
 }
 
+/// The four “三公” classes, in the order of the 三公经费 table's columns.
+pub const SANGONG_CLASSES: [&str; 4] = ["公车运行维护", "公车购置", "公务接待", "出国经费"];
+
+impl Classification {
+    /// The prefixes of the four “三公” classes, in [`SANGONG_CLASSES`] order.
+    pub fn sangong_classes(&self) -> [&[String]; 4] {
+        [
+            &self.vehicle_operation,
+            &self.vehicle_purchase,
+            &self.reception,
+            &self.overseas,
+        ]
+    }
+
+    /// The “三公” class of an economic class code: the first whose prefixes it matches.
+    pub fn sangong_class(&self, econ: &str) -> Option<usize> {
+        self.sangong_classes()
+            .iter()
+            .position(|prefixes| econ_in(econ, prefixes))
+    }
+}
+
 impl Config {
     /// Reads and checks the config file.
     ///

@@ -285,14 +285,32 @@ impl FigureDef {
     pub fn from_rows(
         &self,
         cls: &Classification,
-        payments: &Chunked<Payment>,
+        payments: &crate::ledger::Ledger,
         budgets: &[Budget],
     ) -> Cents {
         let cls = &EconSets::new(cls);
         let mut total: Cents = 0;
-        for p in payments {
-            if self.matches(cls, false, false, p.fund, p.kind, &p.econ) {
-                total += p.amount;
+        // Whether each (class, fund, kind) counts, decided once per distinct class code;
+        // then one plain pass over the rows' columns.
+        let counts: Vec<[bool; 6]> = payments
+            .econs
+            .values()
+            .iter()
+            .map(|econ| {
+                let mut c = [false; 6];
+                for fund in [Fund::General, Fund::GovFund, Fund::Other] {
+                    for kind in [SpendKind::Basic, SpendKind::Project] {
+                        c[(fund.code() * 2 + kind.code()) as usize] =
+                            self.matches(cls, false, false, fund, kind, econ);
+                    }
+                }
+                c
+            })
+            .collect();
+        for i in 0..payments.len() {
+            let (fund, kind) = (payments.fund[i], payments.kind[i]);
+            if counts[payments.econ[i] as usize][(fund.code() * 2 + kind.code()) as usize] {
+                total += payments.amount[i];
             }
         }
         for b in budgets {

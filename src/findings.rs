@@ -2,7 +2,7 @@
 //! execution, “三公” spending over budget, indicators below full points with their reasons,
 //! staff above quota. Computed here from the scores and tables; the audit only lays them out.
 
-use crate::config::{Config, econ_in};
+use crate::config::{Config, SANGONG_CLASSES};
 use crate::model::*;
 use crate::period::Period;
 use crate::stages::aggregate::Aggregates;
@@ -82,42 +82,20 @@ pub fn findings(
             });
         }
     }
-    let c = &cfg.classification;
-    let classes = [
-        ("公车运行维护", &c.vehicle_operation),
-        ("公车购置", &c.vehicle_purchase),
-        ("公务接待", &c.reception),
-        ("出国经费", &c.overseas),
-    ];
-    for (u, unit) in cfg.units.iter().enumerate() {
-        for (class, prefixes) in classes {
-            let general = |econ: &str, unit_of: usize, fund: Fund| {
-                unit_of == u && fund == Fund::General && econ_in(econ, prefixes)
-            };
-            let budget: Cents = agg
-                .budgets
-                .iter()
-                .filter(|g| general(&g.econ, g.unit, g.fund))
-                .map(|g| g.amount)
-                .sum();
-            let actual: Cents = agg
-                .payments
-                .iter()
-                .filter(|g| general(&g.econ, g.unit, g.fund))
-                .map(|g| g.amount)
-                .sum();
-            if actual > budget {
-                out.push(Finding {
-                    category: "“三公”经费超预算",
-                    unit: unit.name.clone(),
-                    detail: format!(
-                        "{class}预算 {} 万元，决算 {} 万元",
-                        wan_display(budget),
-                        wan_display(actual)
-                    ),
-                });
-            }
-        }
+    // The general-fund groups by unit × class (aggregate), in unit then class order.
+    let mut sangong: Vec<&crate::stages::aggregate::ClassSum> = agg.sangong.iter().collect();
+    sangong.sort_by_key(|g| (g.unit, g.class));
+    for g in sangong.into_iter().filter(|g| g.actual > g.budget) {
+        out.push(Finding {
+            category: "“三公”经费超预算",
+            unit: cfg.units[g.unit].name.clone(),
+            detail: format!(
+                "{}预算 {} 万元，决算 {} 万元",
+                SANGONG_CLASSES[g.class],
+                wan_display(g.budget),
+                wan_display(g.actual)
+            ),
+        });
     }
     for (ind, s) in indicators.iter().zip(&scores.indicators) {
         if s.score < ind.points {
@@ -152,7 +130,7 @@ pub fn findings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stages::aggregate::{BudgetGroup, PayGroup};
+    use crate::stages::aggregate::ClassSum;
 
     #[test]
     fn sangong_over_budget_and_staff_over_quota() {
@@ -161,24 +139,15 @@ mod tests {
         )
         .unwrap();
         let agg = Aggregates {
-            payments: vec![PayGroup {
+            sangong: vec![ClassSum {
                 unit: 0,
-                project: String::new(),
-                kind: SpendKind::Basic,
-                fund: Fund::General,
-                econ: "30217".into(),
-                month: 3,
-                amount: 1_200_000, // 12,000.00 元
+                class: 2,          // 公务接待
+                budget: 1_000_000, // 10,000.00 元
+                actual: 1_200_000, // 12,000.00 元
             }],
-            budgets: vec![BudgetGroup {
-                unit: 0,
-                project: String::new(),
-                kind: SpendKind::Basic,
-                fund: Fund::General,
-                econ: "30217".into(),
-                budget_kind: BudgetKind::Initial,
-                amount: 1_000_000, // 10,000.00 元
-            }],
+            unit_actual: vec![1_200_000],
+            unit_budget: vec![1_000_000],
+            ..Aggregates::default()
         };
         let scores = crate::stages::score::score(&agg, &[], &cfg, true);
         let year = crate::period::Period {

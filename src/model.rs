@@ -126,23 +126,6 @@ impl fmt::Display for Date {
     }
 }
 
-/// One used payment row (支出明细), fully normalised.
-#[derive(Clone, Debug)]
-pub struct Payment {
-    pub prov: Prov,
-    pub date: Date,
-    pub unit: usize,
-    /// The project's key (see `normalise::project_key`); empty for none.
-    /// Shared: the rows of a sheet hold one copy of each distinct text.
-    pub project: Arc<str>,
-    pub kind: SpendKind,
-    pub econ: Arc<str>,
-    pub fund: Fund,
-    pub voucher: Box<str>,
-    pub memo: Arc<str>,
-    pub amount: Cents,
-}
-
 /// One used budget row (预算指标). `amount` is the signed effect on the adjusted budget
 /// (a 调减 row is negative whatever the sign typed).
 #[derive(Clone, Debug)]
@@ -235,69 +218,6 @@ pub struct Indicator {
     pub grade: Option<Grade>,
     pub given_score: Option<Decimal>,
     pub reason: String,
-}
-
-/// Rows kept in the chunks they were read in (one per sheet). Concatenating a million rows
-/// into one buffer would hold two copies of them at once.
-#[derive(Debug, Clone)]
-pub struct Chunked<T> {
-    chunks: Vec<Vec<T>>,
-    len: usize,
-}
-
-impl<T> Default for Chunked<T> {
-    fn default() -> Self {
-        Chunked {
-            chunks: Vec::new(),
-            len: 0,
-        }
-    }
-}
-
-impl<T> From<Vec<T>> for Chunked<T> {
-    fn from(v: Vec<T>) -> Self {
-        let mut c = Chunked::default();
-        c.push_chunk(v);
-        c
-    }
-}
-
-impl<T> Chunked<T> {
-    /// Adds a chunk at the end.
-    pub fn push_chunk(&mut self, v: Vec<T>) {
-        if !v.is_empty() {
-            self.len += v.len();
-            self.chunks.push(v);
-        }
-    }
-    pub fn len(&self) -> usize {
-        self.len
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-    /// The rows in order.
-    pub fn iter(&self) -> std::iter::Flatten<std::slice::Iter<'_, Vec<T>>> {
-        self.chunks.iter().flatten()
-    }
-    /// The row at index `i` (in order over all chunks).
-    pub fn get(&self, mut i: usize) -> Option<&T> {
-        for c in &self.chunks {
-            if i < c.len() {
-                return c.get(i);
-            }
-            i -= c.len();
-        }
-        None
-    }
-}
-
-impl<'a, T> IntoIterator for &'a Chunked<T> {
-    type Item = &'a T;
-    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<T>>>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
 }
 
 /// Cents to 万元, rounded half away from zero (四舍五入) to 2 decimals. The one place money

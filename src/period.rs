@@ -6,7 +6,7 @@
 //! whole year, one whose last payment is on 28 June runs to 30 June).
 
 use crate::config::ProgressBasis;
-use crate::model::{Date, Payment};
+use crate::model::Date;
 use rust_decimal::Decimal;
 
 /// The days of each month of `year`.
@@ -38,17 +38,14 @@ pub struct Period {
 impl Period {
     /// The period for `year`: `configured`, else the end of the last payment's month, else the
     /// whole year.
-    pub fn new<'a>(
+    pub fn new(
         year: i32,
         basis: ProgressBasis,
         configured: Option<Date>,
-        payments: impl Iterator<Item = &'a Payment>,
+        payment_dates: impl Iterator<Item = Date>,
     ) -> Period {
         let as_of = configured.unwrap_or_else(|| {
-            let last = payments
-                .filter(|p| p.date.year == year)
-                .map(|p| p.date)
-                .max();
+            let last = payment_dates.filter(|d| d.year == year).max();
             match last {
                 Some(d) => Date {
                     year,

@@ -166,7 +166,14 @@ pub fn run_skipping(
     let cls = &cfg.classification;
     let (agg, by_rows) = crate::timing::time("aggregate", || {
         rayon::join(
-            || aggregate(&validated.payments, &validated.budgets),
+            || {
+                aggregate(
+                    &validated.payments,
+                    &validated.budgets,
+                    cls,
+                    cfg.units.len(),
+                )
+            },
             || {
                 checked_figures()
                     .map(|f| f.from_rows(cls, &validated.payments, &validated.budgets))
@@ -185,7 +192,11 @@ pub fn run_skipping(
         cfg.report.year,
         cfg.report.progress_basis,
         cfg.report.as_of_date(),
-        validated.payments.iter(),
+        validated
+            .payments
+            .date
+            .iter()
+            .map(|&d| crate::ledger::unpack_date(d)),
     );
     if period.partial() {
         problems.push(Problem::warning(format!(

@@ -2,7 +2,7 @@
 //! formatting. Built from the aggregates, the figures and the scores; read by the renderer,
 //! which only lays them out, and by the audit (尾差, 问题提示).
 
-use crate::config::{Config, ProgressBasis, econ_in};
+use crate::config::{Config, ProgressBasis, SANGONG_CLASSES};
 use crate::figures::{self, FigureValue};
 use crate::model::*;
 use crate::period::Period;
@@ -259,16 +259,6 @@ fn overview_table(year: i32, lines: &[(String, String, FigureValue)], period: &P
 }
 
 /// 三公 classes in table order: 公车运行维护, 公车购置, 公务接待, 出国经费.
-fn sangong_classes(cfg: &Config) -> [&Vec<String>; 4] {
-    let c = &cfg.classification;
-    [
-        &c.vehicle_operation,
-        &c.vehicle_purchase,
-        &c.reception,
-        &c.overseas,
-    ]
-}
-
 fn sangong_table(cfg: &Config, agg: &Aggregates) -> Table {
     let year = cfg.report.year;
     let mut t = Table::new(
@@ -286,10 +276,7 @@ fn sangong_table(cfg: &Config, agg: &Aggregates) -> Table {
         cols: 1,
         text: "单位名称".into(),
     });
-    for (k, name) in ["公车运行维护", "公车购置", "公务接待", "出国经费"]
-        .iter()
-        .enumerate()
-    {
+    for (k, name) in SANGONG_CLASSES.iter().enumerate() {
         let c = 1 + 2 * k as u16;
         t.header.push(HeaderCell {
             row: 0,
@@ -313,18 +300,12 @@ fn sangong_table(cfg: &Config, agg: &Aggregates) -> Table {
             text: format!("{year}年决算数"),
         });
     }
-    // One pass over the groups: per unit, per class, budget and actual.
-    let classes = sangong_classes(cfg);
-    let class_of = |econ: &str| classes.iter().position(|p| econ_in(econ, p));
+    // The groups by unit × class (aggregate), placed: per class, budget then actual.
     let mut sums = vec![[0i64; 8]; cfg.units.len()];
-    for g in agg.budgets.iter().filter(|g| g.fund == Fund::General) {
-        if let Some(k) = class_of(&g.econ) {
-            sums[g.unit][2 * k] += g.amount;
-        }
-    }
-    for g in agg.payments.iter().filter(|g| g.fund == Fund::General) {
-        if let Some(k) = class_of(&g.econ) {
-            sums[g.unit][2 * k + 1] += g.amount;
+    for g in &agg.sangong {
+        if let Some(row) = sums.get_mut(g.unit) {
+            row[2 * g.class] = g.budget;
+            row[2 * g.class + 1] = g.actual;
         }
     }
     let mut total = [0i64; 8];
@@ -349,13 +330,12 @@ fn project_table(cfg: &Config, agg: &Aggregates, projects: &Projects) -> Table {
         true,
         &["单位名称", "项目名称", "支出金额", "备   注"],
     );
-    // One pass over the groups: project spending by unit, project and fund.
-    let mut sums: HashMap<(usize, &str, Fund), Cents> = HashMap::new();
-    for g in agg.payments.iter().filter(|g| g.kind == SpendKind::Project) {
-        *sums
-            .entry((g.unit, g.project.as_str(), g.fund))
-            .or_default() += g.amount;
-    }
+    // The groups by unit × project × fund (aggregate), looked up by key.
+    let sums: HashMap<(usize, &str, Fund), Cents> = agg
+        .projects
+        .iter()
+        .map(|g| ((g.unit, g.project.as_str(), g.fund), g.amount))
+        .collect();
     let mut total = 0;
     for (u, unit) in cfg.units.iter().enumerate() {
         for (key, display) in projects.per_unit.get(u).into_iter().flatten() {
@@ -617,8 +597,9 @@ fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores, period: &Peri
     let mut dept = [0i64; 13];
     let mut dept_budget = 0;
     let mut monthly = vec![[0i64; 13]; cfg.units.len()];
-    for g in agg.payments.iter().filter(|g| g.month <= last) {
-        monthly[g.unit][g.month as usize] += g.amount;
+    // The groups by unit × month (aggregate), placed; the department row is their total.
+    for g in agg.months.iter().filter(|g| g.month <= last) {
+        monthly[g.unit][g.month as usize] = g.amount;
         dept[g.month as usize] += g.amount;
     }
     for u in &scores.units {

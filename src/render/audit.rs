@@ -379,56 +379,97 @@ fn budget_detail(cfg: &Config, o: &Outcome, year: i32) -> Table {
 /// # Errors
 /// The writer's error.
 pub fn write_detail_csv(cfg: &Config, o: &Outcome, w: &mut dyn Write) -> Result<()> {
-    use std::collections::HashMap;
-    use std::fmt::Write as _;
+    use rayon::prelude::*;
     w.write_all(b"\xEF\xBB\xBF")?;
     w.write_all(
         "文件,工作表,行,支付日期,月份,单位,项目,支出类型,经济分类,经济分类名称,资金性质,凭证号,摘要,金额（元）\r\n"
             .as_bytes(),
     )?;
     let v = &o.validated;
-    // Looked up once per distinct value, not per row.
-    let mut projects: HashMap<(usize, &str), &str> = HashMap::new();
+    let l = &v.payments;
+    // Every repeated text escaped once, by id: sources, units, projects (their display
+    // names, per unit), classes with their names, memos.
+    let field = |s: &str| {
+        let mut f = String::new();
+        push_csv_field(&mut f, s);
+        f
+    };
+    let sources: Vec<String> = l
+        .sources
+        .iter()
+        .map(|(file, sheet)| format!("{},{}", field(file), field(sheet)))
+        .collect();
+    let units: Vec<String> = cfg.units.iter().map(|u| field(&u.name)).collect();
+    let mut projects: hashbrown::HashMap<(u32, u32), String> = hashbrown::HashMap::new();
     for (u, list) in v.projects.per_unit.iter().enumerate() {
         for (key, display) in list {
-            projects.insert((u, key.as_str()), display.as_str());
+            if let Some(id) = l.projects.find(key) {
+                projects.insert((u as u32, id), field(display));
+            }
         }
     }
-    let mut econ_names: HashMap<&str, &str> = HashMap::new();
-    let mut line = String::with_capacity(256);
-    for p in &v.payments {
-        line.clear();
-        let econ_name = *econ_names
-            .entry(&p.econ)
-            .or_insert_with(|| crate::econ::name_for_code(&p.econ).unwrap_or(""));
-        let project = projects
-            .get(&(p.unit, &*p.project))
-            .copied()
-            .unwrap_or(&p.project);
-        for (k, field) in [&*p.prov.file, &*p.prov.sheet].into_iter().enumerate() {
-            if k > 0 {
-                line.push(',');
-            }
-            push_csv_field(&mut line, field);
+    let project_keys: Vec<String> = l.projects.values().iter().map(|k| field(k)).collect();
+    let econs: Vec<String> = l
+        .econs
+        .values()
+        .iter()
+        .map(|e| {
+            format!(
+                "{},{}",
+                field(e),
+                field(crate::econ::name_for_code(e).unwrap_or(""))
+            )
+        })
+        .collect();
+    let memos: Vec<String> = l.memos.values().iter().map(|m| field(m)).collect();
+    let format_rows = |range: std::ops::Range<usize>| -> Vec<u8> {
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(range.len() * 200);
+        for i in range {
+            let d = l.date[i];
+            let (unit, project) = (l.unit[i], l.project[i]);
+            let project = projects
+                .get(&(unit, project))
+                .unwrap_or(&project_keys[project as usize]);
+            let a = l.amount[i].unsigned_abs();
+            let sign = if l.amount[i] < 0 { "-" } else { "" };
+            let _ = write!(
+                out,
+                "{},{},{:04}-{:02}-{:02},{},{},{},{},{},{},",
+                sources[l.source[i] as usize],
+                l.row[i],
+                d / 10_000,
+                d / 100 % 100,
+                d % 100,
+                d / 100 % 100,
+                units.get(unit as usize).map_or("", |s| s.as_str()),
+                project,
+                l.kind[i].label(),
+                econs[l.econ[i] as usize],
+                l.fund[i].label(),
+            );
+            push_csv_field(&mut out, l.voucher(i));
+            let _ = write!(
+                out,
+                ",{},{sign}{}.{:02}\r\n",
+                memos[l.memo[i] as usize],
+                a / 100,
+                a % 100
+            );
         }
-        let _ = write!(line, ",{},{},{},", p.prov.row, p.date, p.date.month);
-        for field in [
-            cfg.units[p.unit].name.as_str(),
-            project,
-            p.kind.label(),
-            &p.econ,
-            econ_name,
-            p.fund.label(),
-            &p.voucher,
-            &p.memo,
-        ] {
-            push_csv_field(&mut line, field);
-            line.push(',');
+        out.into_bytes()
+    };
+    // Chunks formatted on every core, written in order; a bounded number in memory at once.
+    const CHUNK: usize = 16_384;
+    let chunks: Vec<std::ops::Range<usize>> = (0..l.len())
+        .step_by(CHUNK)
+        .map(|s| s..(s + CHUNK).min(l.len()))
+        .collect();
+    for batch in chunks.chunks(4 * rayon::current_num_threads().max(1)) {
+        let formatted: Vec<Vec<u8>> = batch.par_iter().cloned().map(format_rows).collect();
+        for bytes in formatted {
+            w.write_all(&bytes)?;
         }
-        let a = p.amount.unsigned_abs();
-        let sign = if p.amount < 0 { "-" } else { "" };
-        let _ = write!(line, "{sign}{}.{:02}\r\n", a / 100, a % 100);
-        w.write_all(line.as_bytes())?;
     }
     Ok(())
 }

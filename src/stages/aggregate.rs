@@ -1,41 +1,53 @@
-//! Stage 4 — aggregate: the group-bys (SPEC §3.4). The only module that groups.
+//! Stage 4 — aggregate: the group-bys (SPEC §3.4). The only module that groups, and it
+//! groups with polars.
 //!
-//! Input: the used payment and budget rows. Output: [`Aggregates`] —
-//! payments summed by unit × project × kind × fund × econ × month, and budgets by
-//! unit × project × kind × fund × econ × budget_kind, computed with polars over integer
-//! cents (exact). Everything downstream (figures, tables, scores) reads these sums.
+//! Input: the run's payment [`Ledger`] and the used budget rows. Each becomes one polars
+//! frame of integer columns (texts as dictionary ids, money as `i64` cents: exact), and every
+//! table's grouping is a filter and a group-by over it. Everything downstream (figures,
+//! scores, tables, findings) reads these sums; nothing downstream sums rows.
 //!
 //! ```text
-//! payments frame (one row per used payment row)      after group_by + sum
-//! ┌──────┬─────────┬──────┬──────┬───────┬───────┬────────┐
-//! │ unit ┆ project ┆ kind ┆ fund ┆ econ  ┆ month ┆ amount │
-//! │ i32  ┆ str     ┆ i32  ┆ i32  ┆ str   ┆ i32   ┆ i64    │
-//! ╞══════╪═════════╪══════╪══════╪═══════╪═══════╪════════╡
-//! │ 0    ┆ 施工图… ┆ 1    ┆ 0    ┆ 30227 ┆ 3     ┆ 125000 │
+//! payments frame (one row per used payment row)
+//! ┌──────┬─────────┬──────┬──────┬──────┬───────┬───────┬────────┐
+//! │ unit ┆ project ┆ kind ┆ fund ┆ econ ┆ class ┆ month ┆ amount │
+//! │ i32  ┆ i32 id  ┆ i32  ┆ i32  ┆ i32  ┆ i32   ┆ i32   ┆ i64 ¢  │
+//! ╞══════╪═════════╪══════╪══════╪══════╪═══════╪═══════╪════════╡
+//! │ 0    ┆ 17      ┆ 1    ┆ 0    ┆ 4    ┆ 2     ┆ 3     ┆ 125000 │   class: 三公 class, -1 none
+//! └──────┴─────────┴──────┴──────┴──────┴───────┴───────┴────────┘
+//!   → by unit × fund × kind × econ                      [`Aggregates::payments`] (figures)
+//!   → by unit (from the line above)                     [`Aggregates::unit_actual`] (scores)
+//!   → kind = 项目支出, by unit × project × fund           [`Aggregates::projects`] (项目支出)
+//!   → by unit × month                                   [`Aggregates::months`] (执行进度)
+//!   → fund = 一般公共预算, class ≥ 0, by unit × class      [`Aggregates::sangong`] (三公, findings)
+//!
+//! budgets frame: unit, kind, fund, econ, class, budget_kind (i32), amount (i64, signed)
+//!   → by unit × fund × kind × econ × budget_kind        [`Aggregates::budgets`] (figures)
+//!   → by unit                                           [`Aggregates::unit_budget`] (scores)
+//!   → fund = 一般公共预算, class ≥ 0, by unit × class      [`Aggregates::sangong`]
 //! ```
+//!
+//! Groups come out in order of first appearance (polars' stable group-by): deterministic.
 
+use crate::config::Classification;
+use crate::ledger::{Dict, Ledger};
 use crate::model::*;
 use anyhow::Result;
 use polars::prelude::*;
-use std::collections::HashMap;
 
-/// One group of payments.
+/// Payments of one unit × fund × kind × economic class.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayGroup {
     pub unit: usize,
-    pub project: String,
     pub kind: SpendKind,
     pub fund: Fund,
     pub econ: String,
-    pub month: u32,
     pub amount: Cents,
 }
 
-/// One group of budget rows.
+/// Budget rows of one unit × fund × kind × economic class × budget kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BudgetGroup {
     pub unit: usize,
-    pub project: String,
     pub kind: SpendKind,
     pub fund: Fund,
     pub econ: String,
@@ -43,292 +55,426 @@ pub struct BudgetGroup {
     pub amount: Cents,
 }
 
+/// Project spending (支出类型 项目支出) of one unit × project × fund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectSum {
+    pub unit: usize,
+    /// The project key (see `normalise::project_key`).
+    pub project: String,
+    pub fund: Fund,
+    pub amount: Cents,
+}
+
+/// The payments of one unit in one month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthSum {
+    pub unit: usize,
+    pub month: u32,
+    pub amount: Cents,
+}
+
+/// General-fund budget and spending of one unit in one “三公” class
+/// (`config::SANGONG_CLASSES` order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClassSum {
+    pub unit: usize,
+    pub class: usize,
+    pub budget: Cents,
+    pub actual: Cents,
+}
+
 /// The sums every later stage reads.
 #[derive(Debug, Clone, Default)]
 pub struct Aggregates {
     pub payments: Vec<PayGroup>,
     pub budgets: Vec<BudgetGroup>,
+    /// Per unit (by index): all payments, and the adjusted budget.
+    pub unit_actual: Vec<Cents>,
+    pub unit_budget: Vec<Cents>,
+    pub projects: Vec<ProjectSum>,
+    pub months: Vec<MonthSum>,
+    /// Units × classes with a budget or spending, budgets' groups first.
+    pub sangong: Vec<ClassSum>,
 }
 
-/// Groups and sums payments and budgets (see the module docs).
+/// Groups and sums payments and budgets (see the module docs). `units` is the number of
+/// configured units.
 ///
 /// # Errors
 /// Only an internal polars failure.
-pub fn aggregate(payments: &Chunked<Payment>, budgets: &[Budget]) -> Result<Aggregates> {
+pub fn aggregate(
+    payments: &Ledger,
+    budgets: &[Budget],
+    cls: &Classification,
+    units: usize,
+) -> Result<Aggregates> {
+    anyhow::Context::context(
+        groups(payments, budgets, cls, units),
+        "汇总支出明细和预算指标时出错（内部错误）",
+    )
+}
+
+fn i32_col(name: &str, v: Vec<i32>) -> Column {
+    Column::new(name.into(), v)
+}
+
+/// The payments frame (see the module docs).
+fn payment_frame(l: &Ledger, cls: &Classification) -> PolarsResult<DataFrame> {
+    // The 三公 class of each economic class id: decided once per distinct code.
+    let class_of: Vec<i32> = l
+        .econs
+        .values()
+        .iter()
+        .map(|e| cls.sangong_class(e).map_or(-1, |c| c as i32))
+        .collect();
+    let ids = |v: &[u32]| v.iter().map(|&x| x as i32).collect::<Vec<i32>>();
+    DataFrame::new_infer_height(vec![
+        i32_col("unit", ids(&l.unit)),
+        i32_col("project", ids(&l.project)),
+        i32_col("kind", l.kind.iter().map(|k| k.code()).collect()),
+        i32_col("fund", l.fund.iter().map(|f| f.code()).collect()),
+        i32_col("econ", ids(&l.econ)),
+        i32_col(
+            "class",
+            l.econ.iter().map(|&e| class_of[e as usize]).collect(),
+        ),
+        i32_col("month", l.date.iter().map(|d| d / 100 % 100).collect()),
+        Column::new("amount".into(), l.amount.clone()),
+    ])
+}
+
+/// The budgets frame, with its economic classes as ids of `econs`.
+fn budget_frame(
+    rows: &[Budget],
+    cls: &Classification,
+    econs: &mut Dict,
+) -> PolarsResult<DataFrame> {
+    let econ: Vec<i32> = rows.iter().map(|b| econs.id_arc(&b.econ) as i32).collect();
+    DataFrame::new_infer_height(vec![
+        i32_col("unit", rows.iter().map(|b| b.unit as i32).collect()),
+        i32_col("kind", rows.iter().map(|b| b.kind.code()).collect()),
+        i32_col("fund", rows.iter().map(|b| b.fund.code()).collect()),
+        i32_col(
+            "class",
+            rows.iter()
+                .map(|b| cls.sangong_class(&b.econ).map_or(-1, |c| c as i32))
+                .collect(),
+        ),
+        i32_col("econ", econ),
+        i32_col(
+            "budget_kind",
+            rows.iter().map(|b| b.budget_kind.code()).collect(),
+        ),
+        Column::new(
+            "amount".into(),
+            rows.iter().map(|b| b.amount).collect::<Vec<i64>>(),
+        ),
+    ])
+}
+
+fn groups(
+    l: &Ledger,
+    budgets: &[Budget],
+    cls: &Classification,
+    units: usize,
+) -> PolarsResult<Aggregates> {
+    let pay = payment_frame(l, cls)?;
+    let general = |df: &DataFrame| -> PolarsResult<DataFrame> {
+        let mask = df.column("fund")?.i32()?.equal(Fund::General.code())
+            & df.column("class")?.i32()?.gt_eq(0);
+        df.filter(&mask)
+    };
+    // The three groupings over all rows, side by side.
+    let (left, right) = rayon::join(
+        || -> PolarsResult<_> {
+            let fine = sum_by(&pay, &["unit", "fund", "kind", "econ"])?;
+            let is_project = pay.column("kind")?.i32()?.equal(SpendKind::Project.code());
+            let projects = sum_by(&pay.filter(&is_project)?, &["unit", "project", "fund"])?;
+            Ok((fine, projects))
+        },
+        || -> PolarsResult<_> {
+            let months = sum_by(&pay, &["unit", "month"])?;
+            let sangong = sum_by(&general(&pay)?, &["unit", "class"])?;
+            Ok((months, sangong))
+        },
+    );
+    let ((fine, projects), (months, sangong_pay)) = (left?, right?);
+    drop(pay);
+    let mut econs = l.econs.clone();
+    let bud = budget_frame(budgets, cls, &mut econs)?;
+    let bfine = sum_by(&bud, &["unit", "fund", "kind", "econ", "budget_kind"])?;
+    let sangong_bud = sum_by(&general(&bud)?, &["unit", "class"])?;
+
+    let per_unit = |df: &DataFrame| -> PolarsResult<Vec<Cents>> {
+        let mut v = vec![0; units];
+        let g = sum_by(df, &["unit"])?;
+        for (u, a) in ints(&g, "unit")?.into_iter().zip(money(&g)?) {
+            if let Some(slot) = v.get_mut(u as usize) {
+                *slot = a;
+            }
+        }
+        Ok(v)
+    };
+    let unit_actual = per_unit(&fine)?;
+    let unit_budget = per_unit(&bfine)?;
+
+    let payments = {
+        let (u, f, k, e, a) = (
+            ints(&fine, "unit")?,
+            ints(&fine, "fund")?,
+            ints(&fine, "kind")?,
+            ints(&fine, "econ")?,
+            money(&fine)?,
+        );
+        (0..a.len())
+            .map(|i| PayGroup {
+                unit: u[i] as usize,
+                kind: SpendKind::from_code(k[i]),
+                fund: Fund::from_code(f[i]),
+                econ: l.econs.get(e[i] as u32).to_string(),
+                amount: a[i],
+            })
+            .collect()
+    };
+    let budgets = {
+        let (u, f, k, e, b, a) = (
+            ints(&bfine, "unit")?,
+            ints(&bfine, "fund")?,
+            ints(&bfine, "kind")?,
+            ints(&bfine, "econ")?,
+            ints(&bfine, "budget_kind")?,
+            money(&bfine)?,
+        );
+        (0..a.len())
+            .map(|i| BudgetGroup {
+                unit: u[i] as usize,
+                kind: SpendKind::from_code(k[i]),
+                fund: Fund::from_code(f[i]),
+                econ: econs.get(e[i] as u32).to_string(),
+                budget_kind: BudgetKind::from_code(b[i]),
+                amount: a[i],
+            })
+            .collect()
+    };
+    let projects = {
+        let (u, p, f, a) = (
+            ints(&projects, "unit")?,
+            ints(&projects, "project")?,
+            ints(&projects, "fund")?,
+            money(&projects)?,
+        );
+        (0..a.len())
+            .map(|i| ProjectSum {
+                unit: u[i] as usize,
+                project: l.projects.get(p[i] as u32).to_string(),
+                fund: Fund::from_code(f[i]),
+                amount: a[i],
+            })
+            .collect()
+    };
+    let months = {
+        let (u, m, a) = (
+            ints(&months, "unit")?,
+            ints(&months, "month")?,
+            money(&months)?,
+        );
+        (0..a.len())
+            .map(|i| MonthSum {
+                unit: u[i] as usize,
+                month: m[i] as u32,
+                amount: a[i],
+            })
+            .collect()
+    };
+    // Budget and spending of each unit × class, in one list.
+    let mut sangong: Vec<ClassSum> = Vec::new();
+    for (df, is_budget) in [(&sangong_bud, true), (&sangong_pay, false)] {
+        let (u, c, a) = (ints(df, "unit")?, ints(df, "class")?, money(df)?);
+        for i in 0..a.len() {
+            let (unit, class) = (u[i] as usize, c[i] as usize);
+            let at = match sangong
+                .iter()
+                .position(|s| s.unit == unit && s.class == class)
+            {
+                Some(at) => at,
+                None => {
+                    sangong.push(ClassSum {
+                        unit,
+                        class,
+                        ..ClassSum::default()
+                    });
+                    sangong.len() - 1
+                }
+            };
+            if is_budget {
+                sangong[at].budget = a[i];
+            } else {
+                sangong[at].actual = a[i];
+            }
+        }
+    }
     Ok(Aggregates {
-        payments: anyhow::Context::context(pay_groups(payments), "汇总支出明细时出错（内部错误）")?,
-        budgets: anyhow::Context::context(
-            budget_groups(budgets),
-            "汇总预算指标时出错（内部错误）",
-        )?,
+        payments,
+        budgets,
+        unit_actual,
+        unit_budget,
+        projects,
+        months,
+        sangong,
     })
 }
 
-/// Texts as dense ids, so the frame groups on integers (4 bytes a row, not a string).
-#[derive(Default)]
-struct Dict<'a> {
-    ids: HashMap<&'a str, i32>,
-    values: Vec<&'a str>,
+/// An integer key column of a grouped frame.
+fn ints(df: &DataFrame, name: &str) -> PolarsResult<Vec<i32>> {
+    Ok(df.column(name)?.i32()?.into_no_null_iter().collect())
 }
 
-impl<'a> Dict<'a> {
-    fn id(&mut self, s: &'a str) -> i32 {
-        if let Some(&i) = self.ids.get(s) {
-            return i;
-        }
-        let i = self.values.len() as i32;
-        self.ids.insert(s, i);
-        self.values.push(s);
-        i
-    }
-    /// The id of a text already seen.
-    fn get(&self, s: &str) -> i32 {
-        self.ids.get(s).copied().unwrap_or(0)
-    }
-    fn value(&self, i: i32) -> &'a str {
-        self.values.get(i as usize).copied().unwrap_or("")
-    }
+/// The summed amounts of a grouped frame.
+fn money(df: &DataFrame) -> PolarsResult<Vec<Cents>> {
+    Ok(df.column("amount")?.i64()?.into_no_null_iter().collect())
 }
 
-/// The six key columns of a row and its amount.
-type Keyed = ([i32; 6], Cents);
-
-/// Sums amounts by the six keys with polars. The keys are small non-negative integers, packed
-/// into one `i64` so the frame is two columns and polars groups on a single integer key
-/// (a multi-column group-by row-encodes every key: on 1.2 M rows that cost 150 MB).
-fn group(rows: impl Iterator<Item = Keyed> + Clone, n: usize) -> PolarsResult<Vec<Keyed>> {
-    let mut max = [0i32; 6];
-    for (k, _) in rows.clone() {
-        for (m, v) in max.iter_mut().zip(k) {
-            *m = (*m).max(v);
-        }
-    }
-    let bits: Vec<u32> = max
+/// `amount` summed by the `keys` columns (non-negative `i32`s): a frame of the keys and
+/// `amount`, groups in order of first appearance (deterministic).
+///
+/// The keys are packed into one `i64` column first, so polars groups on a single integer
+/// (a multi-column group-by row-encodes every key: on 1.2 M rows that cost 150 MB), and
+/// unpacked after. Kept behind this function because polars' API churns: the eager
+/// `GroupBy::sum` is deprecated in favour of the lazy API, whose feature would add minutes
+/// to every clean build; it is exact on `i64` and pinned with the polars version.
+#[allow(deprecated)]
+pub fn sum_by(df: &DataFrame, keys: &[&str]) -> PolarsResult<DataFrame> {
+    let cols: Vec<Vec<i32>> = keys
         .iter()
-        .map(|m| 32 - (*m as u32).leading_zeros())
+        .map(|k| ints(df, k))
+        .collect::<PolarsResult<_>>()?;
+    let bits: Vec<u32> = cols
+        .iter()
+        .map(|c| {
+            let max = c.iter().copied().max().unwrap_or(0).max(0) as u32;
+            32 - max.leading_zeros()
+        })
         .collect();
-    if bits.iter().sum::<u32>() > 62 {
+    if bits.iter().sum::<u32>() > 62 || cols.iter().flatten().any(|&v| v < 0) {
         return Err(PolarsError::ComputeError("分组键超出范围".into()));
     }
-    let pack = |k: [i32; 6]| {
-        k.iter()
-            .zip(&bits)
-            .fold(0i64, |acc, (v, b)| (acc << b) | *v as i64)
+    let packed: Vec<i64> = (0..df.height())
+        .map(|i| {
+            cols.iter()
+                .zip(&bits)
+                .fold(0i64, |acc, (c, b)| (acc << b) | c[i] as i64)
+        })
+        .collect();
+    drop(cols);
+    let frame = DataFrame::new_infer_height(vec![
+        Column::new("key".into(), packed),
+        df.column("amount")?.clone(),
+    ])?;
+    let g = if frame.height() == 0 {
+        DataFrame::new_infer_height(vec![
+            Column::new("key".into(), Vec::<i64>::new()),
+            Column::new("amount_sum".into(), Vec::<i64>::new()),
+        ])?
+    } else {
+        frame.group_by_stable(["key"])?.select(["amount"]).sum()?
     };
-    let unpack = |mut key: i64| {
-        let mut k = [0i32; 6];
-        for (slot, b) in k.iter_mut().zip(&bits).rev() {
-            *slot = (key & ((1i64 << b) - 1)) as i32;
+    let packed = g.column("key")?.i64()?;
+    let mut out: Vec<Vec<i32>> = vec![Vec::with_capacity(g.height()); keys.len()];
+    for key in packed.into_no_null_iter() {
+        let mut key = key;
+        for (slot, b) in out.iter_mut().zip(&bits).rev() {
+            slot.push((key & ((1i64 << b) - 1)) as i32);
             key >>= b;
         }
-        k
-    };
-    let (mut keys, mut amount) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for (k, a) in rows {
-        keys.push(pack(k));
-        amount.push(a);
     }
-    let df = DataFrame::new_infer_height(vec![
-        Column::new("key".into(), keys),
-        Column::new("amount".into(), amount),
-    ])?;
-    let g = sum_by(&df, &["key"])?;
-    drop(df);
-    let (keys, sums) = (g.column("key")?.i64()?, g.column("amount_sum")?.i64()?);
-    Ok((0..g.height())
-        .map(|i| (unpack(keys.get(i).unwrap_or(0)), sums.get(i).unwrap_or(0)))
-        .collect())
-}
-
-/// What payments and budget rows share for grouping: the five common keys, one more key
-/// of their own (month, or budget kind) and the amount.
-trait Grouped {
-    fn keys(&self) -> (usize, &str, SpendKind, Fund, &str, i32, Cents);
-}
-
-impl Grouped for Payment {
-    fn keys(&self) -> (usize, &str, SpendKind, Fund, &str, i32, Cents) {
-        let p = self;
-        (
-            p.unit,
-            &p.project,
-            p.kind,
-            p.fund,
-            &p.econ,
-            p.date.month as i32,
-            p.amount,
-        )
-    }
-}
-
-impl Grouped for Budget {
-    fn keys(&self) -> (usize, &str, SpendKind, Fund, &str, i32, Cents) {
-        let b = self;
-        (
-            b.unit,
-            &b.project,
-            b.kind,
-            b.fund,
-            &b.econ,
-            b.budget_kind.code(),
-            b.amount,
-        )
-    }
-}
-
-/// One group: unit, project, kind, fund, econ, the row type's own key, and the sum.
-type Group = (usize, String, SpendKind, Fund, String, i32, Cents);
-
-/// Texts to ids (one pass), then the packed polars group-by, then back to texts.
-fn groups_of<'a, T: Grouped + 'a>(
-    rows: impl Iterator<Item = &'a T> + Clone,
-    n: usize,
-) -> PolarsResult<Vec<Group>> {
-    let (mut projects, mut econs) = (Dict::default(), Dict::default());
-    for r in rows.clone() {
-        let (_, project, _, _, econ, _, _) = r.keys();
-        projects.id(project);
-        econs.id(econ);
-    }
-    let (projects, econs) = (projects, econs);
-    let keyed = rows.map(|r| {
-        let (unit, project, kind, fund, econ, own, amount) = r.keys();
-        let k = [
-            unit as i32,
-            projects.get(project),
-            kind.code(),
-            fund.code(),
-            econs.get(econ),
-            own,
-        ];
-        (k, amount)
-    });
-    Ok(group(keyed, n)?
-        .into_iter()
-        .map(|(k, amount)| {
-            (
-                k[0] as usize,
-                projects.value(k[1]).to_string(),
-                SpendKind::from_code(k[2]),
-                Fund::from_code(k[3]),
-                econs.value(k[4]).to_string(),
-                k[5],
-                amount,
-            )
-        })
-        .collect())
-}
-
-fn pay_groups(rows: &Chunked<Payment>) -> PolarsResult<Vec<PayGroup>> {
-    Ok(groups_of(rows.iter(), rows.len())?
-        .into_iter()
-        .map(
-            |(unit, project, kind, fund, econ, month, amount)| PayGroup {
-                unit,
-                project,
-                kind,
-                fund,
-                econ,
-                month: month as u32,
-                amount,
-            },
-        )
-        .collect())
-}
-
-fn budget_groups(rows: &[Budget]) -> PolarsResult<Vec<BudgetGroup>> {
-    Ok(groups_of(rows.iter(), rows.len())?
-        .into_iter()
-        .map(
-            |(unit, project, kind, fund, econ, bk, amount)| BudgetGroup {
-                unit,
-                project,
-                kind,
-                fund,
-                econ,
-                budget_kind: BudgetKind::from_code(bk),
-                amount,
-            },
-        )
-        .collect())
-}
-
-/// `amount` summed by `keys`, groups in order of first appearance (deterministic).
-/// The one polars call of the pipeline, kept behind this function because polars' API churns.
-/// The eager `GroupBy::sum` is deprecated in favour of the lazy API, whose feature would add
-/// minutes to every clean build; it is exact on i64 and pinned with the polars version.
-#[allow(deprecated)]
-fn sum_by(df: &DataFrame, keys: &[&str]) -> PolarsResult<DataFrame> {
-    if df.height() == 0 {
-        let mut cols: Vec<Column> = keys
-            .iter()
-            .map(|k| df.column(k).cloned())
-            .collect::<PolarsResult<_>>()?;
-        cols.push(Column::new("amount_sum".into(), Vec::<i64>::new()));
-        return DataFrame::new_infer_height(cols);
-    }
-    df.group_by_stable(keys.iter().copied())?
-        .select(["amount"])
-        .sum()
+    let mut columns: Vec<Column> = keys.iter().zip(out).map(|(k, v)| i32_col(k, v)).collect();
+    columns.push(g.column("amount_sum")?.clone().with_name("amount".into()));
+    DataFrame::new_infer_height(columns)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::NewRow;
     use std::sync::Arc;
 
-    fn pay(unit: usize, project: &str, month: u32, amount: Cents) -> Payment {
-        Payment {
-            prov: Prov {
-                file: Arc::from("f"),
-                sheet: Arc::from("s"),
+    fn ledger(rows: &[(usize, &str, &str, u32, Fund, Cents)]) -> Ledger {
+        let mut l = Ledger::default();
+        let s = l.source_id(&Arc::from("f"), &Arc::from("s"));
+        for &(unit, project, econ, month, fund, amount) in rows {
+            let (project, econ, memo) = (l.projects.id(project), l.econs.id(econ), l.memos.id(""));
+            l.push(NewRow {
+                source: s,
                 row: 1,
-            },
-            date: Date {
-                year: 2023,
-                month,
-                day: 1,
-            },
-            unit,
-            project: project.into(),
-            kind: SpendKind::Project,
-            econ: "30227".into(),
-            fund: Fund::General,
-            voucher: "".into(),
-            memo: "".into(),
-            amount,
+                date: Date {
+                    year: 2023,
+                    month,
+                    day: 1,
+                },
+                unit,
+                project,
+                kind: SpendKind::Project,
+                econ,
+                fund,
+                voucher: "",
+                memo,
+                amount,
+            });
         }
+        l
     }
 
     #[test]
     fn sums_by_group_exactly_in_first_appearance_order() {
-        let rows = vec![
-            pay(1, "乙", 3, 10),
-            pay(0, "甲", 3, 1),
-            pay(1, "乙", 3, -4),
-            pay(0, "甲", 4, 2),
-            pay(1, "乙", 3, 999_999_999_999),
-        ];
-        let a = aggregate(&rows.into(), &[]).unwrap();
-        let got: Vec<(usize, &str, u32, Cents)> = a
-            .payments
+        let l = ledger(&[
+            (1, "乙", "30227", 3, Fund::General, 10),
+            (0, "甲", "30217", 3, Fund::General, 1),
+            (1, "乙", "30227", 3, Fund::Other, -4),
+            (0, "甲", "30217", 4, Fund::General, 2),
+            (1, "乙", "30227", 5, Fund::General, 999_999_999_999),
+        ]);
+        let a = aggregate(&l, &[], &Classification::default(), 2).unwrap();
+        let got: Vec<(usize, &str, Fund, Cents)> = a
+            .projects
             .iter()
-            .map(|g| (g.unit, g.project.as_str(), g.month, g.amount))
+            .map(|g| (g.unit, g.project.as_str(), g.fund, g.amount))
             .collect();
         assert_eq!(
             got,
             vec![
-                (1, "乙", 3, 1_000_000_000_005),
-                (0, "甲", 3, 1),
-                (0, "甲", 4, 2)
+                (1, "乙", Fund::General, 1_000_000_000_009),
+                (0, "甲", Fund::General, 3),
+                (1, "乙", Fund::Other, -4),
             ]
+        );
+        let months: Vec<(usize, u32, Cents)> = a
+            .months
+            .iter()
+            .map(|m| (m.unit, m.month, m.amount))
+            .collect();
+        assert_eq!(
+            months,
+            vec![(1, 3, 6), (0, 3, 1), (0, 4, 2), (1, 5, 999_999_999_999)]
+        );
+        assert_eq!(a.unit_actual, vec![3, 1_000_000_000_005]);
+        assert_eq!(a.unit_budget, vec![0, 0]);
+        // 30217 is 公务接待 (class 2), general fund only.
+        assert_eq!(
+            a.sangong,
+            vec![ClassSum {
+                unit: 0,
+                class: 2,
+                budget: 0,
+                actual: 3
+            }]
         );
         assert!(a.budgets.is_empty());
     }
 
     #[test]
     fn empty_input_gives_no_groups() {
-        let a = aggregate(&Chunked::default(), &[]).unwrap();
-        assert!(a.payments.is_empty() && a.budgets.is_empty());
+        let a = aggregate(&Ledger::default(), &[], &Classification::default(), 1).unwrap();
+        assert!(a.payments.is_empty() && a.budgets.is_empty() && a.projects.is_empty());
+        assert_eq!(a.unit_actual, vec![0]);
     }
 }

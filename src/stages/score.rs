@@ -71,14 +71,9 @@ pub fn score(
 ) -> Scores {
     let n = cfg.units.len();
     let mut problems = Vec::new();
-    let mut budget = vec![0i64; n];
-    let mut actual = vec![0i64; n];
-    for b in &agg.budgets {
-        budget[b.unit] += b.amount;
-    }
-    for p in &agg.payments {
-        actual[p.unit] += p.amount;
-    }
+    let (mut budget, mut actual) = (agg.unit_budget.clone(), agg.unit_actual.clone());
+    budget.resize(n, 0);
+    actual.resize(n, 0);
     let exec_points = cfg.scoring.points_execution();
 
     let ind_scores: Vec<IndicatorScore> = indicators

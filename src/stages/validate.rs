@@ -13,6 +13,7 @@
 
 use crate::config::Config;
 use crate::diag::Problem;
+use crate::ledger::{Ledger, PayRow, pack_date};
 use crate::model::*;
 use crate::stages::normalise::{
     AmountUnit, FileResult, HeaderCells, Kind, Rejected, TotalRow, UnitMatcher, project_key,
@@ -63,7 +64,7 @@ impl Projects {
 /// The result of validation.
 #[derive(Debug, Clone, Default)]
 pub struct Validated {
-    pub payments: Chunked<Payment>,
+    pub payments: Ledger,
     pub budgets: Vec<Budget>,
     pub indicators: Vec<Indicator>,
     pub rejected: Vec<Rejected>,
@@ -99,24 +100,29 @@ struct Overlap {
 /// Identical rows inside one sheet listed one by one before they are summarised.
 const REPEATS_LISTED: usize = 5;
 
-/// A hash of what makes two payment rows the same (SPEC §2.5).
-fn dup_hash(p: &Payment) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (
-        &p.voucher, p.date, p.unit, &p.project, &p.econ, p.fund, p.amount,
-    )
-        .hash(&mut h);
-    h.finish()
+/// A hash of what makes two payment rows the same (SPEC §2.5), with the project and class
+/// as ids of the run's ledger.
+fn dup_hash(p: &PayRow, project: u32, econ: u32) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x0064_7570).hash_one((
+        p.voucher,
+        pack_date(p.date),
+        p.unit,
+        project,
+        econ,
+        p.fund,
+        p.amount,
+    ))
 }
 
-/// Voucher, date, unit, project, econ, fund and amount all equal.
-fn same_payment(a: &Payment, b: &Payment) -> bool {
+/// Voucher, date, unit, project, econ, fund and amount all equal (`a` from the run's
+/// ledger, `b` from a sheet whose project and class ids are mapped to `project`, `econ`).
+fn same_payment(a: &PayRow, b: &PayRow, project: u32, econ: u32) -> bool {
     a.voucher == b.voucher
         && a.date == b.date
         && a.unit == b.unit
-        && a.project == b.project
-        && a.econ == b.econ
+        && a.project_id == project
+        && a.econ_id == econ
         && a.fund == b.fund
         && a.amount == b.amount
 }
@@ -159,7 +165,9 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
     let year = cfg.report.year;
     let as_of = cfg.report.as_of_date();
     // Hash of a row's SPEC §2.5 fields → index of its first row (12 bytes a row).
-    let mut dup_keys: HashMap<u64, u32> = HashMap::with_capacity(total_payments);
+    let mut dup_keys: hashbrown::HashMap<u64, u32> =
+        hashbrown::HashMap::with_capacity(total_payments);
+    v.payments.reserve(total_payments);
     let mut display: HashMap<String, String> = HashMap::new();
     let mut unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)> = Vec::new();
     for f in files {
@@ -180,13 +188,14 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                 Some(Kind::Indicators) => v.has_indicator_sheet = true,
                 _ => {}
             }
-            // Payments: the report year, then repeated rows. Decided in one pass over the
-            // sheet's rows, then the rejected ones are taken out in place (no second buffer).
-            let mut rejected_at: Vec<bool> = vec![false; s.payments.len()];
+            // Payments: the report year, then repeated rows, in one pass over the sheet's
+            // rows; the used ones are appended to the run's ledger as they are decided.
+            let m = v.payments.remap(&s.payments);
+            let first_used = v.payments.len();
             let mut overlaps: Vec<Overlap> = Vec::new();
             let mut repeats = 0usize;
-            let mut kept_pos: Vec<usize> = Vec::with_capacity(s.payments.len());
-            for (i, p) in s.payments.iter().enumerate() {
+            for i in 0..s.payments.len() {
+                let p = s.payments.get(i);
                 let after_as_of = as_of.is_some_and(|d| p.date > d);
                 if p.date.year != year || after_as_of {
                     let msg = if after_as_of {
@@ -198,37 +207,28 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                     } else {
                         format!("支付日期 {} 不在报告年度 {year} 年内", p.date)
                     };
-                    v.problems.push(Problem::error(msg.clone()).at(
-                        &p.prov.file,
-                        &p.prov.sheet,
-                        p.prov.row,
-                        None,
-                    ));
-                    s.rejected.push(rejected_payment(p, msg));
-                    rejected_at[i] = true;
+                    v.problems
+                        .push(Problem::error(msg.clone()).at(p.file, p.sheet, p.row, None));
+                    s.rejected.push(rejected_payment(&p, msg));
                     continue;
                 }
                 // Rows are keyed by a hash of the SPEC §2.5 fields (8 bytes a row, not
                 // copies of its strings); a hit is confirmed field by field.
-                let key = dup_hash(p);
+                let (project, econ) = (
+                    Ledger::mapped_project(&m, p.project_id),
+                    Ledger::mapped_econ(&m, p.econ_id),
+                );
+                let key = dup_hash(&p, project, econ);
                 let earlier = dup_keys
                     .get(&key)
-                    .map(|&idx| {
-                        let idx = idx as usize;
-                        match v.payments.get(idx) {
-                            Some(q) => q,
-                            None => &s.payments[kept_pos[idx - v.payments.len()]],
-                        }
-                    })
-                    .filter(|q| same_payment(q, p))
-                    .map(|q| (q.prov.file.clone(), q.prov.sheet.clone(), q.prov.row));
+                    .map(|&idx| v.payments.get(idx as usize))
+                    .filter(|q| same_payment(q, &p, project, econ))
+                    .map(|q| (q.file.clone(), q.sheet.clone(), q.row));
                 match earlier {
                     // A row that repeats a row of another sheet (of this file or another):
                     // an overlapping export or a copied sheet. Not used; one error per pair
                     // of sheets, below.
-                    Some((file, sheet, row))
-                        if (&*file, &*sheet) != (&*p.prov.file, &*p.prov.sheet) =>
-                    {
+                    Some((file, sheet, row)) if (&*file, &*sheet) != (&**p.file, &**p.sheet) => {
                         let msg = format!(
                             "与“{file} › {sheet}”第{row}行完全相同（凭证号、日期、单位、项目、经济分类、资金性质、金额均一致）：导出期间重叠或工作表被复制？此行未使用"
                         );
@@ -243,14 +243,13 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                             None => overlaps.push(Overlap {
                                 file,
                                 sheet,
-                                first_row: p.prov.row,
+                                first_row: p.row,
                                 other_row: row,
                                 rows: 1,
                                 money: p.amount,
                             }),
                         }
-                        s.rejected.push(rejected_payment(p, msg));
-                        rejected_at[i] = true;
+                        s.rejected.push(rejected_payment(&p, msg));
                         continue;
                     }
                     Some((_, _, row)) => {
@@ -260,22 +259,19 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                                 Problem::warning(format!(
                                     "与本表第{row}行完全相同，请确认不是重复录入（已计入）"
                                 ))
-                                .at(
-                                    &p.prov.file,
-                                    &p.prov.sheet,
-                                    p.prov.row,
-                                    None,
-                                ),
+                                .at(p.file, p.sheet, p.row, None),
                             );
                         }
                     }
                     None => {
-                        let idx = (v.payments.len() + kept_pos.len()) as u32;
-                        dup_keys.entry(key).or_insert(idx);
+                        dup_keys.entry(key).or_insert(v.payments.len() as u32);
                     }
                 }
-                kept_pos.push(i);
+                v.payments.push_from(&s.payments, i, &m);
             }
+            let used_payments = v.payments.len() - first_used;
+            let sum_used_payments: Cents = v.payments.amount[first_used..].iter().sum();
+            s.payments = Ledger::default();
             for o in &overlaps {
                 v.problems.push(
                     Problem::error(format!(
@@ -300,11 +296,6 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                     .sheet(&s.sheet),
                 );
             }
-            let mut i = 0;
-            s.payments.retain(|_| {
-                i += 1;
-                !rejected_at[i - 1]
-            });
 
             // 合计/总计 rows must equal the sheet's data rows.
             let mut total_matched = None;
@@ -334,8 +325,8 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                 }
             }
 
-            let sum_used: Cents = s.payments.iter().map(|p| p.amount).sum::<Cents>()
-                + s.budgets.iter().map(raw_budget_amount).sum::<Cents>();
+            let sum_used: Cents =
+                sum_used_payments + s.budgets.iter().map(raw_budget_amount).sum::<Cents>();
             let sum_rejected: Cents = s.rejected.iter().filter_map(|r| r.amount).sum();
             v.sheets.push(SheetSummary {
                 file: s.file.clone(),
@@ -344,7 +335,7 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                 header_row: s.header_row,
                 amount_unit: s.amount_unit,
                 rows_read: s.rows_read,
-                used: (s.payments.len() + s.budgets.len() + s.indicators.len()) as u32,
+                used: (used_payments + s.budgets.len() + s.indicators.len()) as u32,
                 rejected: s.rejected.len() as u32,
                 blank: s.blank,
                 notes: s.notes.len() as u32,
@@ -354,7 +345,6 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                 data_sum: s.data_sum,
                 total_matched,
             });
-            v.payments.push_chunk(std::mem::take(&mut s.payments));
             v.budgets.append(&mut s.budgets);
             v.indicators.append(&mut s.indicators);
             v.rejected.append(&mut s.rejected);
@@ -391,9 +381,9 @@ fn raw_budget_amount(b: &Budget) -> Cents {
     b.typed_amount
 }
 
-fn rejected_payment(p: &Payment, reason: String) -> Rejected {
+fn rejected_payment(p: &PayRow, reason: String) -> Rejected {
     Rejected {
-        prov: p.prov.clone(),
+        prov: p.prov(),
         kind: Kind::Payment,
         reasons: vec![reason],
         raw: vec![
@@ -412,9 +402,10 @@ fn rejected_payment(p: &Payment, reason: String) -> Rejected {
 
 fn move_all_to_rejected(s: &mut crate::stages::normalise::SheetResult, reason: &str) {
     let mut moved: Vec<Rejected> = Vec::new();
-    for p in s.payments.drain(..) {
+    for p in s.payments.iter() {
         moved.push(rejected_payment(&p, reason.to_string()));
     }
+    s.payments = Ledger::default();
     for b in s.budgets.drain(..) {
         moved.push(Rejected {
             prov: b.prov.clone(),
@@ -494,7 +485,7 @@ fn project_order(v: &Validated, cfg: &Config, display: &HashMap<String, String>)
     let rows = v
         .payments
         .iter()
-        .map(|p| (p.unit, &*p.project))
+        .map(|p| (p.unit, p.project))
         .chain(v.budgets.iter().map(|b| (b.unit, &*b.project)));
     let mut found: Vec<(usize, &str)> = Vec::new();
     for (unit, key) in rows {

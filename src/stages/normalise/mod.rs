@@ -1,7 +1,8 @@
 //! Stage 2 — normalise: raw sheets → typed rows (SPEC §2.1–§2.4, §3.2).
 //!
 //! Input: a [`RawSheet`] (cells at absolute positions). Output: a [`SheetResult`] — the
-//! sheet's kind, header row and amount unit; its data rows parsed into [`Payment`],
+//! sheet's kind, header row and amount unit; its data rows parsed into payment columns
+//! (a [`crate::ledger::Ledger`]),
 //! [`Budget`] or [`Indicator`] values with provenance; rows that could not be parsed, as
 //! [`Rejected`] with their reasons; and the skipped rows (blank, notes, totals).
 //!
@@ -109,7 +110,8 @@ pub struct SheetResult {
     pub data_sum: Cents,
     /// Some amount of the sheet could not be read (the 合计 check is skipped).
     pub amount_unreadable: bool,
-    pub payments: Vec<Payment>,
+    /// The used payment rows, as columns (one source: this sheet).
+    pub payments: crate::ledger::Ledger,
     pub budgets: Vec<Budget>,
     pub indicators: Vec<Indicator>,
     pub rejected: Vec<Rejected>,
@@ -296,7 +298,7 @@ fn empty_result(file: &Arc<str>, sheet: &RawSheet) -> SheetResult {
         totals: Vec::new(),
         data_sum: 0,
         amount_unreadable: false,
-        payments: Vec::new(),
+        payments: crate::ledger::Ledger::default(),
         budgets: Vec::new(),
         indicators: Vec::new(),
         rejected: Vec::new(),
@@ -354,6 +356,7 @@ pub fn normalise_sheet(
         return out;
     };
     out.kind = Some(kind);
+    out.payments.source_id(file, &out.sheet);
     out.header_row = Some(header.last_row + 1);
     out.titles = sheet
         .rows_from(0)
@@ -759,11 +762,12 @@ struct Caches {
     /// Unit lookups by the value ids of (name, code), with the index of the name in
     /// `SheetResult::units_seen`.
     units: hashbrown::HashMap<(u32, u32), (Result<usize, UnitError>, usize)>,
-    econ: IdCache<Result<Arc<str>, String>>,
+    /// Texts with their ids in the sheet's ledger dictionaries.
+    econ: IdCache<Result<(Arc<str>, u32), String>>,
     fund: IdCache<Result<Fund, String>>,
     kind: IdCache<Result<Option<SpendKind>, String>>,
-    project: IdCache<Arc<str>>,
-    memo: IdCache<Arc<str>>,
+    project: IdCache<(Arc<str>, u32)>,
+    memo: IdCache<u32>,
     date: IdCache<Result<Date, String>>,
 }
 
@@ -1015,12 +1019,15 @@ impl<'a> RowCtx<'a> {
             }
         };
         let project_raw = self.str(r, Field::Project);
-        let project = self
-            .cache
-            .project
-            .get(self.field_id(r, Field::Project), || {
-                Arc::from(project_key(&project_raw))
-            });
+        let projects = &mut out.payments.projects;
+        let (project, project_id) =
+            self.cache
+                .project
+                .get(self.field_id(r, Field::Project), || {
+                    let key: Arc<str> = Arc::from(project_key(&project_raw));
+                    let id = projects.id_arc(&key);
+                    (key, id)
+                });
         let kind_id = self.field_id(r, Field::SpendKind);
         let mut inferred = false;
         let kind_text = self.str(r, Field::SpendKind);
@@ -1047,13 +1054,18 @@ impl<'a> RowCtx<'a> {
             Field::EconCode
         };
         let econ_cell = self.get(r, econ_field);
-        let econ = match self.cache.econ.get(self.field_id(r, econ_field), || {
-            parse_econ(econ_cell).map(Arc::from)
+        let econs = &mut out.payments.econs;
+        let (econ, econ_id) = match self.cache.econ.get(self.field_id(r, econ_field), || {
+            parse_econ(econ_cell).map(|e| {
+                let e: Arc<str> = Arc::from(e);
+                let id = econs.id_arc(&e);
+                (e, id)
+            })
         }) {
             Ok(e) => e,
             Err(e) => {
                 errs.push((self.col(econ_field).or(self.col(Field::Econ)), e));
-                Arc::from("")
+                (Arc::from(""), 0)
             }
         };
         let fund = if self.col(Field::Fund).is_some() {
@@ -1090,20 +1102,21 @@ impl<'a> RowCtx<'a> {
                 if let (Some(unit), Some(amount), Some(date)) = (unit, amount, date) {
                     self.see_project(out, &project, &project_raw);
                     self.defaults.count(inferred.then_some(spend), amount);
-                    out.payments.push(Payment {
-                        prov,
+                    let memo_id = self.field_id(r, Field::Memo);
+                    let memo = self.str(r, Field::Memo);
+                    let memos = &mut out.payments.memos;
+                    let memo = self.cache.memo.get(memo_id, || memos.id(&memo));
+                    out.payments.push(crate::ledger::NewRow {
+                        source: 0,
+                        row: prov.row,
                         date,
                         unit,
-                        project,
+                        project: project_id,
                         kind: spend,
-                        econ,
+                        econ: econ_id,
                         fund,
-                        voucher: self.str(r, Field::Voucher).into(),
-                        memo: {
-                            let memo_id = self.field_id(r, Field::Memo);
-                            let memo = self.str(r, Field::Memo);
-                            self.cache.memo.get(memo_id, || Arc::from(&*memo))
-                        },
+                        voucher: &self.str(r, Field::Voucher),
+                        memo,
                         amount,
                     });
                 }

@@ -1,0 +1,395 @@
+//! The payment ledger as columns: what normalise produces per sheet, what validate appends
+//! into one ledger for the run, what the aggregate stage turns into polars frames, and what
+//! the audit's plain loop and the detail CSV read.
+//!
+//! One row is about 60 bytes: typed columns (dates as `yyyymmdd`, cents as `i64`), the texts
+//! that repeat (project, class, memo) as ids into a [`Dict`], the voucher numbers in one text
+//! buffer, and the row's provenance as a source id (file, sheet) and an Excel row.
+//!
+//! ```text
+//! Ledger (columns)                                   dictionaries
+//! ┌────────┬─────┬──────────┬──────┬─────────┬──────┬──────┬──────┬──────┬─────────┬────────┐
+//! │ source ┆ row ┆ date     ┆ unit ┆ project ┆ kind ┆ econ ┆ fund ┆ memo ┆ voucher ┆ amount │  projects: 0 → "施工图审查"
+//! │ u32    ┆ u32 ┆ i32      ┆ u32  ┆ u32 id  ┆ enum ┆ u32  ┆ enum ┆ u32  ┆ text    ┆ i64 ¢  │  econs:    0 → "30227"
+//! ╞════════╪═════╪══════════╪══════╪═════════╪══════╪══════╪══════╪══════╪═════════╪════════╡  sources:  0 → (file, sheet)
+//! │ 0      ┆ 5   ┆ 20230305 ┆ 0    ┆ 0       ┆ 项目 ┆ 0    ┆ 一般 ┆ 3    ┆ ZF0012  ┆ 125000 │
+//! ```
+
+use crate::model::*;
+use std::sync::Arc;
+
+/// Texts as dense ids, in order of first appearance (deterministic).
+#[derive(Debug, Clone, Default)]
+pub struct Dict {
+    index: hashbrown::HashMap<Arc<str>, u32>,
+    values: Vec<Arc<str>>,
+}
+
+impl Dict {
+    /// The id of `s`, adding it the first time.
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        self.add(Arc::from(s))
+    }
+
+    /// The id of a shared text, adding it (without a copy) the first time.
+    pub fn id_arc(&mut self, s: &Arc<str>) -> u32 {
+        if let Some(&i) = self.index.get(&**s) {
+            return i;
+        }
+        self.add(s.clone())
+    }
+
+    fn add(&mut self, s: Arc<str>) -> u32 {
+        let i = self.values.len() as u32;
+        self.index.insert(s.clone(), i);
+        self.values.push(s);
+        i
+    }
+
+    /// The text of an id.
+    pub fn get(&self, id: u32) -> &str {
+        self.values.get(id as usize).map_or("", |s| s)
+    }
+
+    /// The shared text of an id.
+    pub fn arc(&self, id: u32) -> Arc<str> {
+        self.values
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(""))
+    }
+
+    /// The id of a text already added.
+    pub fn find(&self, s: &str) -> Option<u32> {
+        self.index.get(s).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Every text, by id.
+    pub fn values(&self) -> &[Arc<str>] {
+        &self.values
+    }
+}
+
+/// A date as the `i32` `yyyymmdd` (sortable; a polars column as is).
+pub fn pack_date(d: Date) -> i32 {
+    d.year * 10_000 + d.month as i32 * 100 + d.day as i32
+}
+
+/// The date of a packed `yyyymmdd`.
+pub fn unpack_date(v: i32) -> Date {
+    Date {
+        year: v / 10_000,
+        month: (v / 100 % 100) as u32,
+        day: (v % 100) as u32,
+    }
+}
+
+/// Used payment rows as columns (see the module docs).
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    /// (file, sheet) of each source id.
+    pub sources: Vec<(Arc<str>, Arc<str>)>,
+    pub source: Vec<u32>,
+    /// Excel row, 1-based.
+    pub row: Vec<u32>,
+    /// `yyyymmdd`.
+    pub date: Vec<i32>,
+    pub unit: Vec<u32>,
+    pub project: Vec<u32>,
+    pub kind: Vec<SpendKind>,
+    pub econ: Vec<u32>,
+    pub fund: Vec<Fund>,
+    pub memo: Vec<u32>,
+    pub amount: Vec<Cents>,
+    voucher_text: String,
+    /// End of each row's voucher in `voucher_text`.
+    voucher_end: Vec<usize>,
+    /// Project keys (see `normalise::project_key`; empty for none).
+    pub projects: Dict,
+    /// Economic class codes.
+    pub econs: Dict,
+    pub memos: Dict,
+}
+
+/// One row of a [`Ledger`], borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct PayRow<'a> {
+    pub file: &'a Arc<str>,
+    pub sheet: &'a Arc<str>,
+    pub row: u32,
+    pub date: Date,
+    pub unit: usize,
+    pub project: &'a str,
+    pub project_id: u32,
+    pub kind: SpendKind,
+    pub econ: &'a str,
+    pub econ_id: u32,
+    pub fund: Fund,
+    pub voucher: &'a str,
+    pub memo: &'a str,
+    pub amount: Cents,
+}
+
+impl PayRow<'_> {
+    pub fn prov(&self) -> Prov {
+        Prov {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row: self.row,
+        }
+    }
+}
+
+/// The values of one row to append (texts already as ids of the ledger's dictionaries).
+#[derive(Debug, Clone, Copy)]
+pub struct NewRow<'a> {
+    pub source: u32,
+    pub row: u32,
+    pub date: Date,
+    pub unit: usize,
+    pub project: u32,
+    pub kind: SpendKind,
+    pub econ: u32,
+    pub fund: Fund,
+    pub voucher: &'a str,
+    pub memo: u32,
+    pub amount: Cents,
+}
+
+impl Ledger {
+    pub fn len(&self) -> usize {
+        self.amount.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.amount.is_empty()
+    }
+
+    /// The id of a (file, sheet) source, adding it the first time.
+    pub fn source_id(&mut self, file: &Arc<str>, sheet: &Arc<str>) -> u32 {
+        if let Some(i) = self
+            .sources
+            .iter()
+            .position(|(f, s)| f == file && s == sheet)
+        {
+            return i as u32;
+        }
+        self.sources.push((file.clone(), sheet.clone()));
+        self.sources.len() as u32 - 1
+    }
+
+    pub fn push(&mut self, r: NewRow<'_>) {
+        self.source.push(r.source);
+        self.row.push(r.row);
+        self.date.push(pack_date(r.date));
+        self.unit.push(r.unit as u32);
+        self.project.push(r.project);
+        self.kind.push(r.kind);
+        self.econ.push(r.econ);
+        self.fund.push(r.fund);
+        self.memo.push(r.memo);
+        self.amount.push(r.amount);
+        self.voucher_text.push_str(r.voucher);
+        self.voucher_end.push(self.voucher_text.len());
+    }
+
+    /// The voucher number of row `i`.
+    pub fn voucher(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.voucher_end[i - 1] };
+        self.voucher_text
+            .get(start..self.voucher_end[i])
+            .unwrap_or("")
+    }
+
+    /// Row `i` (panics past the end, like a slice).
+    pub fn get(&self, i: usize) -> PayRow<'_> {
+        let (file, sheet) = &self.sources[self.source[i] as usize];
+        PayRow {
+            file,
+            sheet,
+            row: self.row[i],
+            date: unpack_date(self.date[i]),
+            unit: self.unit[i] as usize,
+            project: self.projects.get(self.project[i]),
+            project_id: self.project[i],
+            kind: self.kind[i],
+            econ: self.econs.get(self.econ[i]),
+            econ_id: self.econ[i],
+            fund: self.fund[i],
+            voucher: self.voucher(i),
+            memo: self.memos.get(self.memo[i]),
+            amount: self.amount[i],
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = PayRow<'_>> + Clone {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Frees the spare capacity (a sheet's ledger is kept until validate).
+    pub fn shrink_to_fit(&mut self) {
+        self.source.shrink_to_fit();
+        self.row.shrink_to_fit();
+        self.date.shrink_to_fit();
+        self.unit.shrink_to_fit();
+        self.project.shrink_to_fit();
+        self.kind.shrink_to_fit();
+        self.econ.shrink_to_fit();
+        self.fund.shrink_to_fit();
+        self.memo.shrink_to_fit();
+        self.amount.shrink_to_fit();
+        self.voucher_text.shrink_to_fit();
+        self.voucher_end.shrink_to_fit();
+    }
+
+    /// Reserves room for `n` more rows.
+    pub fn reserve(&mut self, n: usize) {
+        self.source.reserve(n);
+        self.row.reserve(n);
+        self.date.reserve(n);
+        self.unit.reserve(n);
+        self.project.reserve(n);
+        self.kind.reserve(n);
+        self.econ.reserve(n);
+        self.fund.reserve(n);
+        self.memo.reserve(n);
+        self.amount.reserve(n);
+        self.voucher_end.reserve(n);
+    }
+}
+
+/// How the ids of one ledger's dictionaries map into another's (see [`Ledger::remap`]).
+pub struct Remap {
+    source: Vec<u32>,
+    project: Vec<u32>,
+    econ: Vec<u32>,
+    memo: Vec<u32>,
+}
+
+impl Ledger {
+    /// The ids of `other`'s sources and texts in this ledger, adding those it lacks.
+    pub fn remap(&mut self, other: &Ledger) -> Remap {
+        Remap {
+            source: other
+                .sources
+                .iter()
+                .map(|(f, s)| self.source_id(f, s))
+                .collect(),
+            project: other
+                .projects
+                .values()
+                .iter()
+                .map(|s| self.projects.id_arc(s))
+                .collect(),
+            econ: other
+                .econs
+                .values()
+                .iter()
+                .map(|s| self.econs.id_arc(s))
+                .collect(),
+            memo: other
+                .memos
+                .values()
+                .iter()
+                .map(|s| self.memos.id_arc(s))
+                .collect(),
+        }
+    }
+
+    /// Row `i` of `other`, with its ids mapped by `m` into this ledger.
+    pub fn push_from(&mut self, other: &Ledger, i: usize, m: &Remap) {
+        self.source.push(m.source[other.source[i] as usize]);
+        self.row.push(other.row[i]);
+        self.date.push(other.date[i]);
+        self.unit.push(other.unit[i]);
+        self.project.push(m.project[other.project[i] as usize]);
+        self.kind.push(other.kind[i]);
+        self.econ.push(m.econ[other.econ[i] as usize]);
+        self.fund.push(other.fund[i]);
+        self.memo.push(m.memo[other.memo[i] as usize]);
+        self.amount.push(other.amount[i]);
+        self.voucher_text.push_str(other.voucher(i));
+        self.voucher_end.push(self.voucher_text.len());
+    }
+
+    /// The project id `other`'s project `id` has in this ledger (after [`Ledger::remap`]).
+    pub fn mapped_project(m: &Remap, id: u32) -> u32 {
+        m.project[id as usize]
+    }
+
+    /// The econ id `other`'s econ `id` has in this ledger (after [`Ledger::remap`]).
+    pub fn mapped_econ(m: &Remap, id: u32) -> u32 {
+        m.econ[id as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(voucher: &str, project: u32, amount: Cents) -> NewRow<'_> {
+        NewRow {
+            source: 0,
+            row: 3,
+            date: Date {
+                year: 2023,
+                month: 12,
+                day: 31,
+            },
+            unit: 2,
+            project,
+            kind: SpendKind::Project,
+            econ: 0,
+            fund: Fund::Other,
+            voucher,
+            memo: 0,
+            amount,
+        }
+    }
+
+    #[test]
+    fn rows_round_trip_through_the_columns_and_a_remap() {
+        let mut a = Ledger::default();
+        let s = a.source_id(&Arc::from("f.xlsx"), &Arc::from("支付明细"));
+        let p = a.projects.id("乙项目");
+        let q = a.projects.id("甲项目");
+        a.econs.id("30227");
+        a.memos.id("");
+        a.push(NewRow {
+            source: s,
+            ..row("ZF1", p, 5)
+        });
+        a.push(row("", q, -7));
+        assert_eq!(a.len(), 2);
+        let r = a.get(0);
+        assert_eq!(
+            (r.voucher, r.project, r.econ, r.amount),
+            ("ZF1", "乙项目", "30227", 5)
+        );
+        assert_eq!(r.date.to_string(), "2023-12-31");
+        assert_eq!(&**r.file, "f.xlsx");
+        assert_eq!(a.voucher(1), "");
+
+        let mut all = Ledger::default();
+        all.projects.id("甲项目");
+        let m = all.remap(&a);
+        all.push_from(&a, 0, &m);
+        all.push_from(&a, 1, &m);
+        let (x, y) = (all.get(0), all.get(1));
+        assert_eq!((x.project, y.project), ("乙项目", "甲项目"));
+        assert_eq!((x.project_id, y.project_id), (1, 0));
+        assert_eq!((x.voucher, y.voucher, y.amount), ("ZF1", "", -7));
+        assert_eq!(unpack_date(pack_date(x.date)), x.date);
+    }
+}
