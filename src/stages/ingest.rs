@@ -44,6 +44,23 @@ pub struct SheetBuilder {
     values: Vec<Data>,
     index: hashbrown::HashTable<u32>,
     state: foldhash::fast::FixedState,
+    /// Texts of the workbook's shared-string table by address: the table already holds each
+    /// distinct text once, so its address is the text's identity (no hashing of the text,
+    /// no compare). [`BLANK`] for a blank text.
+    shared: hashbrown::HashMap<usize, u32>,
+}
+
+/// A shared string that is blank (no cell).
+const BLANK: u32 = u32::MAX;
+
+/// True when a text is empty or whitespace only (the first character decides for almost
+/// every text, without scanning it).
+fn is_blank_text(s: &str) -> bool {
+    match s.chars().next() {
+        None => true,
+        Some(c) if !c.is_whitespace() => false,
+        Some(_) => s.trim().is_empty(),
+    }
 }
 
 /// The interning key of a value: texts by content, numbers by their bits; other values
@@ -72,12 +89,13 @@ impl SheetBuilder {
             values: Vec::new(),
             index: hashbrown::HashTable::new(),
             state: foldhash::fast::FixedState::with_seed(0x6a69_7869_616f),
+            shared: hashbrown::HashMap::new(),
         }
     }
 
     /// Adds a text cell; blank text is no cell.
     pub fn push_text(&mut self, row: u32, col: u32, s: &str) {
-        if s.trim().is_empty() {
+        if is_blank_text(s) {
             return;
         }
         let id = self.intern(Key::Text(s), || Data::String(s.to_string()));
@@ -104,7 +122,24 @@ impl SheetBuilder {
         use calamine::DataRef as R;
         match d {
             R::Empty => {}
-            R::SharedString(s) => self.push_text(row, col, s),
+            R::SharedString(s) => {
+                let address = s.as_ptr() as usize;
+                let id = match self.shared.get(&address) {
+                    Some(&id) => id,
+                    None => {
+                        let id = if is_blank_text(s) {
+                            BLANK
+                        } else {
+                            self.intern(Key::Text(s), || Data::String(s.to_string()))
+                        };
+                        self.shared.insert(address, id);
+                        id
+                    }
+                };
+                if id != BLANK {
+                    self.cells.push((row, col, id));
+                }
+            }
             R::String(s) => self.push_text(row, col, s),
             R::Float(f) => self.push(row, col, Data::Float(*f)),
             R::Int(i) => self.push(row, col, Data::Int(*i)),
