@@ -23,6 +23,15 @@ use std::sync::Arc;
 pub struct Dict {
     index: hashbrown::HashMap<Arc<str>, u32>,
     values: Vec<Arc<str>>,
+    /// A hash of each text's content, the same in every dictionary (see [`text_hash`]).
+    hashes: Vec<u64>,
+}
+
+/// The content hash of a text, with a fixed seed: equal texts hash alike in every sheet's
+/// dictionary, so rows of different sheets can be compared by hash.
+pub fn text_hash(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x6a69_7869_616f).hash_one(s)
 }
 
 impl Dict {
@@ -44,9 +53,15 @@ impl Dict {
 
     fn add(&mut self, s: Arc<str>) -> u32 {
         let i = self.values.len() as u32;
+        self.hashes.push(text_hash(&s));
         self.index.insert(s.clone(), i);
         self.values.push(s);
         i
+    }
+
+    /// The content hash of an id's text.
+    pub fn hash(&self, id: u32) -> u64 {
+        self.hashes.get(id as usize).copied().unwrap_or(0)
     }
 
     /// The text of an id.
@@ -115,6 +130,10 @@ pub struct Ledger {
     voucher_text: String,
     /// End of each row's voucher in `voucher_text`.
     voucher_end: Vec<usize>,
+    /// A hash of what makes two payment rows the same (SPEC §2.5: voucher, date, unit,
+    /// project, class, fund, amount), computed as normalise appends each row (in parallel
+    /// over files) for validate's duplicate check. Not kept in the run's ledger.
+    pub dup_key: Vec<u64>,
     /// Project keys (see `normalise::project_key`; empty for none).
     pub projects: Dict,
     /// Economic class codes.
@@ -202,6 +221,15 @@ impl Ledger {
         self.amount.push(r.amount);
         self.voucher_text.push_str(r.voucher);
         self.voucher_end.push(self.voucher_text.len());
+        self.dup_key.push(dup_key(
+            r.voucher,
+            pack_date(r.date),
+            r.unit as u32,
+            self.projects.hash(r.project),
+            self.econs.hash(r.econ),
+            r.fund,
+            r.amount,
+        ));
     }
 
     /// The voucher number of row `i`.
@@ -251,6 +279,7 @@ impl Ledger {
         self.amount.shrink_to_fit();
         self.voucher_text.shrink_to_fit();
         self.voucher_end.shrink_to_fit();
+        self.dup_key.shrink_to_fit();
     }
 
     /// Reserves room for `n` more rows.
@@ -267,6 +296,21 @@ impl Ledger {
         self.amount.reserve(n);
         self.voucher_end.reserve(n);
     }
+}
+
+/// The duplicate key of a row (see [`Ledger::dup_key`]); texts by their content hashes.
+fn dup_key(
+    voucher: &str,
+    date: i32,
+    unit: u32,
+    project: u64,
+    econ: u64,
+    fund: Fund,
+    amount: Cents,
+) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x0064_7570)
+        .hash_one((voucher, date, unit, project, econ, fund, amount))
 }
 
 /// How the ids of one ledger's dictionaries map into another's (see [`Ledger::remap`]).

@@ -64,7 +64,7 @@ fn is_blank_text(s: &str) -> bool {
 }
 
 /// The interning key of a value: texts by content, numbers by their bits; other values
-/// (dates, booleans, errors: rare) are not interned.
+/// (amounts with cents, dates, booleans, errors) are not interned.
 #[derive(Hash, PartialEq)]
 enum Key<'a> {
     Text(&'a str),
@@ -107,7 +107,11 @@ impl SheetBuilder {
         let id = match d {
             Data::Empty => return,
             Data::String(s) => return self.push_text(row, col, &s),
-            Data::Float(f) => self.intern(Key::Float(f.to_bits()), || Data::Float(f)),
+            // Whole numbers (codes, Excel dates, round amounts) repeat; amounts with cents
+            // rarely do, and interning each would cost more than it saves.
+            Data::Float(f) if f.fract() == 0.0 => {
+                self.intern(Key::Float(f.to_bits()), || Data::Float(f))
+            }
             Data::Int(i) => self.intern(Key::Int(i), || Data::Int(i)),
             other => {
                 self.values.push(other);
@@ -127,10 +131,13 @@ impl SheetBuilder {
                 let id = match self.shared.get(&address) {
                     Some(&id) => id,
                     None => {
+                        // The table holds each text once: its address is its identity, so
+                        // no content interning (a voucher number is seen once anyway).
                         let id = if is_blank_text(s) {
                             BLANK
                         } else {
-                            self.intern(Key::Text(s), || Data::String(s.to_string()))
+                            self.values.push(Data::String(s.to_string()));
+                            self.values.len() as u32 - 1
                         };
                         self.shared.insert(address, id);
                         id
@@ -757,8 +764,10 @@ mod tests {
         b.push_text(1, 0, "本级");
         b.push_text(2, 0, "本级");
         b.push_text(2, 1, "  ");
-        b.push(3, 0, Data::Float(12.5));
-        b.push(4, 0, Data::Float(12.5));
+        b.push(3, 0, Data::Float(12.0));
+        b.push(4, 0, Data::Float(12.0));
+        b.push(6, 0, Data::Float(0.5));
+        b.push(7, 0, Data::Float(0.5));
         b.push(4, 1, Data::String("本级".into()));
         b.push(5, 0, Data::Bool(true));
         let s = b.finish(Vec::new());
@@ -767,10 +776,13 @@ mod tests {
         assert_eq!(s.id(3, 0), s.id(4, 0));
         assert_ne!(s.id(1, 0), s.id(3, 0));
         assert_eq!(s.id(2, 1), None);
-        assert_eq!(s.value_count(), 3);
-        assert_eq!(s.cell(4, 0), &Data::Float(12.5));
+        // Amounts with cents are not interned (they rarely repeat).
+        assert_ne!(s.id(6, 0), s.id(7, 0));
+        assert_eq!(s.value_count(), 5);
+        assert_eq!(s.cell(4, 0), &Data::Float(12.0));
+        assert_eq!(s.cell(7, 0), &Data::Float(0.5));
         assert_eq!(s.cell(5, 0), &Data::Bool(true));
-        assert_eq!(s.cells().len(), 6);
+        assert_eq!(s.cells().len(), 8);
     }
 
     #[test]

@@ -100,21 +100,6 @@ struct Overlap {
 /// Identical rows inside one sheet listed one by one before they are summarised.
 const REPEATS_LISTED: usize = 5;
 
-/// A hash of what makes two payment rows the same (SPEC §2.5), with the project and class
-/// as ids of the run's ledger.
-fn dup_hash(p: &PayRow, project: u32, econ: u32) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x0064_7570).hash_one((
-        p.voucher,
-        pack_date(p.date),
-        p.unit,
-        project,
-        econ,
-        p.fund,
-        p.amount,
-    ))
-}
-
 /// Voucher, date, unit, project, econ, fund and amount all equal (`a` from the run's
 /// ledger, `b` from a sheet whose project and class ids are mapped to `project`, `econ`).
 fn same_payment(a: &PayRow, b: &PayRow, project: u32, econ: u32) -> bool {
@@ -194,10 +179,12 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
             let first_used = v.payments.len();
             let mut overlaps: Vec<Overlap> = Vec::new();
             let mut repeats = 0usize;
+            let last_day = as_of.map_or(i32::MAX, pack_date);
             for i in 0..s.payments.len() {
-                let p = s.payments.get(i);
-                let after_as_of = as_of.is_some_and(|d| p.date > d);
-                if p.date.year != year || after_as_of {
+                let date = s.payments.date[i];
+                if date / 10_000 != year || date > last_day {
+                    let p = s.payments.get(i);
+                    let after_as_of = date > last_day;
                     let msg = if after_as_of {
                         format!(
                             "支付日期 {} 晚于配置的截至日期 {}（report.as_of）",
@@ -213,15 +200,20 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                     continue;
                 }
                 // Rows are keyed by a hash of the SPEC §2.5 fields (8 bytes a row, not
-                // copies of its strings); a hit is confirmed field by field.
+                // copies of its strings, hashed by normalise); a hit is confirmed field by
+                // field.
+                let key = s.payments.dup_key[i];
+                let Some(&idx) = dup_keys.get(&key) else {
+                    dup_keys.insert(key, v.payments.len() as u32);
+                    v.payments.push_from(&s.payments, i, &m);
+                    continue;
+                };
+                let p = s.payments.get(i);
                 let (project, econ) = (
                     Ledger::mapped_project(&m, p.project_id),
                     Ledger::mapped_econ(&m, p.econ_id),
                 );
-                let key = dup_hash(&p, project, econ);
-                let earlier = dup_keys
-                    .get(&key)
-                    .map(|&idx| v.payments.get(idx as usize))
+                let earlier = Some(v.payments.get(idx as usize))
                     .filter(|q| same_payment(q, &p, project, econ))
                     .map(|q| (q.file.clone(), q.sheet.clone(), q.row));
                 match earlier {
@@ -263,9 +255,8 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                             );
                         }
                     }
-                    None => {
-                        dup_keys.entry(key).or_insert(v.payments.len() as u32);
-                    }
+                    // A different row with the same hash: used (the first keeps the key).
+                    None => {}
                 }
                 v.payments.push_from(&s.payments, i, &m);
             }
@@ -482,10 +473,15 @@ fn project_order(v: &Validated, cfg: &Config, display: &HashMap<String, String>)
         .enumerate()
         .flat_map(|(u, ps)| ps.iter().map(move |(k, _)| (u, k.as_str())))
         .collect();
-    let rows = v
-        .payments
-        .iter()
-        .map(|p| (p.unit, p.project))
+    // Distinct (unit, project id) pairs of the ledger first (integers, one pass), then
+    // their texts.
+    let l = &v.payments;
+    let mut pairs: hashbrown::HashSet<(u32, u32)> = hashbrown::HashSet::new();
+    let rows = (0..l.len())
+        .filter(|&i| pairs.insert((l.unit[i], l.project[i])))
+        .map(|i| (l.unit[i] as usize, l.projects.get(l.project[i])))
+        .collect::<Vec<_>>()
+        .into_iter()
         .chain(v.budgets.iter().map(|b| (b.unit, &*b.project)));
     let mut found: Vec<(usize, &str)> = Vec::new();
     for (unit, key) in rows {
