@@ -12,11 +12,10 @@ use crate::period::Period;
 use crate::stages::aggregate::{Aggregates, aggregate};
 use crate::stages::normalise::{FileResult, UnitMatcher, normalise_file};
 use crate::stages::score::{Scores, score};
-use crate::stages::validate::{Validated, validate};
+use crate::stages::validate::{Validated, Validator};
 use crate::stages::{ingest, normalise::Kind};
 use crate::tables::{self, Report};
 use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -101,6 +100,29 @@ pub fn read_folder(
     skip: Option<&Path>,
     progress: OnProgress,
 ) -> Result<(Vec<FileResult>, Vec<Problem>)> {
+    let mut files = Vec::new();
+    let problems = read_folder_each(input, config_path, cfg, units, skip, progress, |f| {
+        files.push(f)
+    })?;
+    Ok((files, problems))
+}
+
+/// Lists the files of `input` (not `skip`, the output folder), reads and normalises them on
+/// every core — each worker takes the next file in path order — and hands each result to
+/// `on_file` in path order, as soon as it and every file before it are done (so the caller
+/// validates early files while later ones are read). Returns the problems of the listing.
+///
+/// # Errors
+/// A usage error: the input folder does not exist or cannot be listed.
+pub fn read_folder_each(
+    input: &Path,
+    config_path: &Path,
+    cfg: &Config,
+    units: &UnitMatcher,
+    skip: Option<&Path>,
+    progress: OnProgress,
+    mut on_file: impl FnMut(FileResult),
+) -> Result<Vec<Problem>> {
     if !input.is_dir() {
         bail!("输入文件夹 {} 不存在", input.display());
     }
@@ -119,27 +141,53 @@ pub fn read_folder(
             input.display()
         )));
     }
-    let done = AtomicUsize::new(0);
+    let read_one = |(path, rel): &(std::path::PathBuf, String)| match ingest::read_file(path, rel) {
+        Ok(raw) => normalise_file(&raw, cfg, units),
+        Err(p) => FileResult {
+            rel: rel.clone(),
+            size: 0,
+            fingerprint: 0,
+            sheets: Vec::new(),
+            read_error: Some(p),
+        },
+    };
     let total = files.len();
-    let results: Vec<FileResult> = files
-        .par_iter()
-        .map(|(path, rel)| {
-            let r = match ingest::read_file(path, rel) {
-                Ok(raw) => normalise_file(&raw, cfg, units),
-                Err(p) => FileResult {
-                    rel: rel.clone(),
-                    size: 0,
-                    fingerprint: 0,
-                    sheets: Vec::new(),
-                    read_error: Some(p),
-                },
-            };
-            let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-            progress(Progress::Read { done, total });
-            r
-        })
-        .collect();
-    Ok((results, problems))
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(total)
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, FileResult)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (tx, next, done, files, read_one) = (tx.clone(), &next, &done, &files, &read_one);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let r = read_one(file);
+                    let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    progress(Progress::Read { done: d, total });
+                    if tx.send((i, r)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Results arrive in any order; they are handed on in path order.
+        let mut pending: BTreeMap<usize, FileResult> = BTreeMap::new();
+        let mut want = 0;
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&want) {
+                on_file(r);
+                want += 1;
+            }
+        }
+    });
+    Ok(problems)
 }
 
 /// [`run`], not reading `output` when it lies inside the input folder, reporting progress.
@@ -154,12 +202,16 @@ pub fn run_skipping(
     progress: OnProgress,
 ) -> Result<Outcome> {
     let units = UnitMatcher::new(cfg);
-    let (results, mut problems) = crate::timing::time("read", || {
-        read_folder(input, config_path, cfg, &units, output, progress)
+    // Each file is validated as soon as it and the files before it are read.
+    let mut validator = Validator::new(cfg, &units);
+    let mut files_read = 0;
+    let mut problems = crate::timing::time("read+validate", || {
+        read_folder_each(input, config_path, cfg, &units, output, progress, |f| {
+            files_read += 1;
+            validator.file(f);
+        })
     })?;
-    let files_read = results.len();
-
-    let validated = crate::timing::time("validate", || validate(results, cfg, &units));
+    let validated = crate::timing::time("validate-finish", || validator.finish());
     problems.extend(validated.problems.iter().cloned());
     // The report's path (polars) and the audit's independent path (a plain loop over the
     // rows) run side by side.

@@ -423,41 +423,52 @@ pub fn write_detail_csv(cfg: &Config, o: &Outcome, w: &mut dyn Write) -> Result<
         .collect();
     let memos: Vec<String> = l.memos.values().iter().map(|m| field(m)).collect();
     let format_rows = |range: std::ops::Range<usize>| -> Vec<u8> {
-        use std::fmt::Write as _;
-        let mut out = String::with_capacity(range.len() * 200);
+        let mut out: Vec<u8> = Vec::with_capacity(range.len() * 200);
+        let mut field = String::new();
         for i in range {
             let d = l.date[i];
             let (unit, project) = (l.unit[i], l.project[i]);
             let project = projects
                 .get(&(unit, project))
                 .unwrap_or(&project_keys[project as usize]);
-            let a = l.amount[i].unsigned_abs();
-            let sign = if l.amount[i] < 0 { "-" } else { "" };
-            let _ = write!(
-                out,
-                "{},{},{:04}-{:02}-{:02},{},{},{},{},{},{},",
-                sources[l.source[i] as usize],
-                l.row[i],
-                d / 10_000,
-                d / 100 % 100,
-                d % 100,
-                d / 100 % 100,
+            out.extend_from_slice(sources[l.source[i] as usize].as_bytes());
+            out.push(b',');
+            push_int(&mut out, u64::from(l.row[i]), 1);
+            out.push(b',');
+            push_int(&mut out, (d / 10_000).max(0) as u64, 4);
+            out.push(b'-');
+            push_int(&mut out, (d / 100 % 100).max(0) as u64, 2);
+            out.push(b'-');
+            push_int(&mut out, (d % 100).max(0) as u64, 2);
+            out.push(b',');
+            push_int(&mut out, (d / 100 % 100).max(0) as u64, 1);
+            for f in [
                 units.get(unit as usize).map_or("", |s| s.as_str()),
                 project,
                 l.kind[i].label(),
-                econs[l.econ[i] as usize],
+                &econs[l.econ[i] as usize],
                 l.fund[i].label(),
-            );
-            push_csv_field(&mut out, l.voucher(i));
-            let _ = write!(
-                out,
-                ",{},{sign}{}.{:02}\r\n",
-                memos[l.memo[i] as usize],
-                a / 100,
-                a % 100
-            );
+            ] {
+                out.push(b',');
+                out.extend_from_slice(f.as_bytes());
+            }
+            out.push(b',');
+            field.clear();
+            push_csv_field(&mut field, l.voucher(i));
+            out.extend_from_slice(field.as_bytes());
+            out.push(b',');
+            out.extend_from_slice(memos[l.memo[i] as usize].as_bytes());
+            out.push(b',');
+            if l.amount[i] < 0 {
+                out.push(b'-');
+            }
+            let a = l.amount[i].unsigned_abs();
+            push_int(&mut out, a / 100, 1);
+            out.push(b'.');
+            push_int(&mut out, a % 100, 2);
+            out.extend_from_slice(b"\r\n");
         }
-        out.into_bytes()
+        out
     };
     // Chunks formatted on every core, written in order; a bounded number in memory at once.
     const CHUNK: usize = 16_384;
@@ -472,6 +483,18 @@ pub fn write_detail_csv(cfg: &Config, o: &Outcome, w: &mut dyn Write) -> Result<
         }
     }
     Ok(())
+}
+
+/// `n` in decimal, zero-padded to `width` digits.
+fn push_int(out: &mut Vec<u8>, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    while n > 0 || digits.len() - at < width {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).

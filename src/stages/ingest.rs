@@ -8,7 +8,6 @@
 
 use crate::diag::Problem;
 use calamine::{Data, Dimensions, Range, Reader};
-use std::hash::{Hash, Hasher};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
@@ -377,9 +376,11 @@ pub fn list_files(
 pub fn read_file(path: &Path, rel: &str) -> Result<RawFile, Problem> {
     let bytes =
         std::fs::read(path).map_err(|e| Problem::error(format!("无法打开文件：{e}")).file(rel))?;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    let fingerprint = h.finish();
+    // Identical files are found by (fingerprint, size): a fast 64-bit content hash.
+    let fingerprint = {
+        use std::hash::BuildHasher;
+        foldhash::quality::FixedState::with_seed(0x6a69_7869_616f).hash_one(&bytes[..])
+    };
     let size = bytes.len() as u64;
     let ext = path
         .extension()

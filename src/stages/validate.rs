@@ -112,21 +112,60 @@ fn same_payment(a: &PayRow, b: &PayRow, project: u32, econ: u32) -> bool {
         && a.amount == b.amount
 }
 
-/// Applies the cross-row rules (see the module docs).
-pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -> Validated {
-    let mut v = Validated::default();
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+/// The cross-row rules, applied file by file in path order (see the module docs): the
+/// pipeline validates each file as soon as it and the files before it are read, so this
+/// runs while later files are still being read, and each file's rows move into the run's
+/// ledger at once.
+pub struct Validator<'a> {
+    cfg: &'a Config,
+    units: &'a UnitMatcher,
+    v: Validated,
+    /// (fingerprint, size) of each file used → its path: identical files.
+    seen_bytes: HashMap<(u64, u64), String>,
+    /// Hash of a row's SPEC §2.5 fields → index of its first row in the run's ledger.
+    dup_keys: hashbrown::HashMap<u64, u32>,
+    /// Project key → its name as first typed.
+    display: HashMap<String, String>,
+    unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)>,
+}
 
-    // Identical files: the later one by path is reported and not used.
-    let mut seen_bytes: HashMap<(u64, u64), String> = HashMap::new();
-    for f in &mut files {
-        v.files
-            .push((f.rel.clone(), f.size, f.read_error.is_none()));
+/// Applies the cross-row rules to every file (see the module docs).
+pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -> Validated {
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut val = Validator::new(cfg, units);
+    for f in files {
+        val.file(f);
+    }
+    val.finish()
+}
+
+impl<'a> Validator<'a> {
+    pub fn new(cfg: &'a Config, units: &'a UnitMatcher) -> Validator<'a> {
+        Validator {
+            cfg,
+            units,
+            v: Validated::default(),
+            seen_bytes: HashMap::new(),
+            dup_keys: hashbrown::HashMap::new(),
+            display: HashMap::new(),
+            unrecognised: Vec::new(),
+        }
+    }
+
+    /// The next file, in path order.
+    pub fn file(&mut self, mut f: FileResult) {
+        let v = &mut self.v;
+        let read = f.read_error.is_none();
+        v.files.push((f.rel.clone(), f.size, read));
         if let Some(p) = f.read_error.take() {
             v.problems.push(p);
-            continue;
         }
-        if let Some(first) = seen_bytes.get(&(f.fingerprint, f.size)) {
+        // Identical files: the later one by path is reported and not used.
+        let earlier = self
+            .seen_bytes
+            .get(&(f.fingerprint, f.size))
+            .filter(|_| read);
+        if let Some(first) = earlier {
             v.problems.push(
                 Problem::error(format!(
                     "与文件“{first}”内容完全相同（重复导出？），本文件未使用"
@@ -137,25 +176,17 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                 let reason = format!("重复文件：与“{first}”相同");
                 move_all_to_rejected(s, &reason);
             }
-        } else {
-            seen_bytes.insert((f.fingerprint, f.size), f.rel.clone());
+        } else if read {
+            self.seen_bytes
+                .insert((f.fingerprint, f.size), f.rel.clone());
         }
-    }
-
-    let total_payments: usize = files
-        .iter()
-        .flat_map(|f| &f.sheets)
-        .map(|s| s.payments.len())
-        .sum();
-    let year = cfg.report.year;
-    let as_of = cfg.report.as_of_date();
-    // Hash of a row's SPEC §2.5 fields → index of its first row (12 bytes a row).
-    let mut dup_keys: hashbrown::HashMap<u64, u32> =
-        hashbrown::HashMap::with_capacity(total_payments);
-    v.payments.reserve(total_payments);
-    let mut display: HashMap<String, String> = HashMap::new();
-    let mut unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)> = Vec::new();
-    for f in files {
+        let year = self.cfg.report.year;
+        let as_of = self.cfg.report.as_of_date();
+        let (dup_keys, display, unrecognised) = (
+            &mut self.dup_keys,
+            &mut self.display,
+            &mut self.unrecognised,
+        );
         for mut s in f.sheets {
             v.problems.append(&mut s.problems);
             if s.kind.is_none() {
@@ -265,27 +296,27 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
             s.payments = Ledger::default();
             for o in &overlaps {
                 v.problems.push(
-                    Problem::error(format!(
-                        "本表有 {} 行（金额 {} 元）与“{} › {}”的行完全相同（首行为第{}行，对应其第{}行）：导出期间重叠或工作表被复制？这些行未使用",
-                        o.rows,
-                        yuan(o.money),
-                        o.file,
-                        o.sheet,
-                        o.first_row,
-                        o.other_row
-                    ))
-                    .at(&s.file, &s.sheet, o.first_row, None),
-                );
+                Problem::error(format!(
+                    "本表有 {} 行（金额 {} 元）与“{} › {}”的行完全相同（首行为第{}行，对应其第{}行）：导出期间重叠或工作表被复制？这些行未使用",
+                    o.rows,
+                    yuan(o.money),
+                    o.file,
+                    o.sheet,
+                    o.first_row,
+                    o.other_row
+                ))
+                .at(&s.file, &s.sheet, o.first_row, None),
+            );
             }
             if repeats > REPEATS_LISTED {
                 v.problems.push(
-                    Problem::warning(format!(
-                        "本表另有 {} 行与本表前面的某行完全相同，请确认不是重复录入（已计入；明细见支出明细 CSV）",
-                        repeats - REPEATS_LISTED
-                    ))
-                    .file(&s.file)
-                    .sheet(&s.sheet),
-                );
+                Problem::warning(format!(
+                    "本表另有 {} 行与本表前面的某行完全相同，请确认不是重复录入（已计入；明细见支出明细 CSV）",
+                    repeats - REPEATS_LISTED
+                ))
+                .file(&s.file)
+                .sheet(&s.sheet),
+            );
             }
 
             // 合计/总计 rows must equal the sheet's data rows.
@@ -304,14 +335,14 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
                             .map(|a| format!("{} 元", yuan(a)))
                             .unwrap_or_else(|| "无法读取".into());
                         v.problems.push(
-                            Problem::error(format!(
-                                "{}行金额为 {shown}，但本表各数据行之和为 {} 元（相差 {} 元）：导出不完整或被截断？",
-                                t.label,
-                                yuan(s.data_sum),
-                                yuan(t.amount.unwrap_or(0) - s.data_sum)
-                            ))
-                            .at(&s.file, &s.sheet, t.row, None),
-                        );
+                        Problem::error(format!(
+                            "{}行金额为 {shown}，但本表各数据行之和为 {} 元（相差 {} 元）：导出不完整或被截断？",
+                            t.label,
+                            yuan(s.data_sum),
+                            yuan(t.amount.unwrap_or(0) - s.data_sum)
+                        ))
+                        .at(&s.file, &s.sheet, t.row, None),
+                    );
                     }
                 }
             }
@@ -342,29 +373,34 @@ pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -
         }
     }
 
-    unknown_units(&mut v, cfg, units);
-    if !v.has_payment_ledger {
-        let listed: Vec<String> = unrecognised
-            .iter()
-            .map(|(file, sheet, h)| match h {
-                Some((row, cells)) => {
-                    let shown: Vec<&str> = cells.iter().take(16).map(|c| c.as_str()).collect();
-                    format!("{file} › {sheet} › 第{row}行：{}", shown.join("、"))
-                }
-                None => format!("{file} › {sheet}：空表"),
-            })
-            .collect();
-        let detail = if listed.is_empty() {
-            String::new()
-        } else {
-            format!("。未能识别的工作表及其表头：\n  {}", listed.join("\n  "))
-        };
-        v.problems.push(Problem::error(format!(
-            "输入文件夹中没有支出明细表（需要含“单位名称”和“支付金额”“实际支付金额”等金额列的表）{detail}"
-        )));
+    /// Every file seen: the rules over the whole run, and the result.
+    pub fn finish(self) -> Validated {
+        let mut v = self.v;
+        let unrecognised = self.unrecognised;
+        unknown_units(&mut v, self.cfg, self.units);
+        if !v.has_payment_ledger {
+            let listed: Vec<String> = unrecognised
+                .iter()
+                .map(|(file, sheet, h)| match h {
+                    Some((row, cells)) => {
+                        let shown: Vec<&str> = cells.iter().take(16).map(|c| c.as_str()).collect();
+                        format!("{file} › {sheet} › 第{row}行：{}", shown.join("、"))
+                    }
+                    None => format!("{file} › {sheet}：空表"),
+                })
+                .collect();
+            let detail = if listed.is_empty() {
+                String::new()
+            } else {
+                format!("。未能识别的工作表及其表头：\n  {}", listed.join("\n  "))
+            };
+            v.problems.push(Problem::error(format!(
+                "输入文件夹中没有支出明细表（需要含“单位名称”和“支付金额”“实际支付金额”等金额列的表）{detail}"
+            )));
+        }
+        v.projects = project_order(&v, self.cfg, &self.display);
+        v
     }
-    v.projects = project_order(&v, cfg, &display);
-    v
 }
 
 /// The amount of a budget row as typed (what the sheet's 合计 adds up).

@@ -539,7 +539,7 @@ pub fn normalise_sheet(
         cfg,
         units,
         unit: amount_unit,
-        project_seen: HashMap::new(),
+        project_seen: hashbrown::HashSet::new(),
         cache: Caches::default(),
         defaults: Defaulted::default(),
         cells: &[],
@@ -646,7 +646,7 @@ struct RowCtx<'a> {
     cfg: &'a Config,
     units: &'a UnitMatcher,
     unit: AmountUnit,
-    project_seen: HashMap<String, ()>,
+    project_seen: hashbrown::HashSet<String>,
     /// Parsed values by the text they were parsed from: ledgers repeat the same few names
     /// on every row, and normalising them (NFKC) is the cost of this stage.
     cache: Caches,
@@ -1166,7 +1166,10 @@ impl<'a> RowCtx<'a> {
     }
 
     fn see_project(&mut self, out: &mut SheetResult, key: &str, raw: &str) {
-        if !key.is_empty() && self.project_seen.insert(key.to_string(), ()).is_none() {
+        if !key.is_empty()
+            && !self.project_seen.contains(key)
+            && self.project_seen.insert(key.to_string())
+        {
             out.projects.push((key.to_string(), raw.trim().to_string()));
         }
     }
