@@ -42,7 +42,8 @@ impl Check {
 pub struct Outcome {
     /// The period the figures cover.
     pub period: Period,
-    pub validated: Validated,
+    /// Shared: the detail CSV is written from it while the rest is computed.
+    pub validated: std::sync::Arc<Validated>,
     pub agg: Option<Aggregates>,
     pub scores: Option<Scores>,
     pub report: Option<Report>,
@@ -201,6 +202,30 @@ pub fn run_skipping(
     output: Option<&Path>,
     progress: OnProgress,
 ) -> Result<Outcome> {
+    let read = read_validate(input, config_path, cfg, output, progress)?;
+    let computed = compute(cfg, &read)?;
+    Ok(assemble(read, computed))
+}
+
+/// The files read and validated: what [`compute`] works from (and the detail CSV).
+pub struct Read {
+    pub validated: std::sync::Arc<Validated>,
+    /// The problems of the listing and of validation.
+    pub problems: Vec<Problem>,
+    pub files_read: usize,
+}
+
+/// Reads and validates every file of `input` (not `output`), reporting progress.
+///
+/// # Errors
+/// As [`run`].
+pub fn read_validate(
+    input: &Path,
+    config_path: &Path,
+    cfg: &Config,
+    output: Option<&Path>,
+    progress: OnProgress,
+) -> Result<Read> {
     let units = UnitMatcher::new(cfg);
     // Each file is validated as soon as it and the files before it are read.
     let mut validator = Validator::new(cfg, &units);
@@ -213,6 +238,31 @@ pub fn run_skipping(
     })?;
     let validated = crate::timing::time("validate-finish", || validator.finish());
     problems.extend(validated.problems.iter().cloned());
+    Ok(Read {
+        validated: std::sync::Arc::new(validated),
+        problems,
+        files_read,
+    })
+}
+
+/// What a run computes from the validated rows.
+pub struct Computed {
+    period: Period,
+    agg: Aggregates,
+    scores: Scores,
+    report: Report,
+    checks: Vec<Check>,
+    findings: Vec<crate::findings::Finding>,
+    problems: Vec<Problem>,
+}
+
+/// Aggregates, scores, tables, reconciliation and findings over the validated rows.
+///
+/// # Errors
+/// Only an internal polars failure.
+pub fn compute(cfg: &Config, read: &Read) -> Result<Computed> {
+    let validated = &read.validated;
+    let mut problems = Vec::new();
     // The report's path (polars) and the audit's independent path (a plain loop over the
     // rows) run side by side.
     let cls = &cfg.classification;
@@ -269,7 +319,7 @@ pub fn run_skipping(
     });
     problems.extend(report.warnings.iter().map(|w| Problem::warning(w.clone())));
 
-    let checks = reconcile(cfg, &validated, &agg, &by_rows);
+    let checks = reconcile(cfg, validated, &agg, &by_rows);
     for c in checks.iter().filter(|c| !c.ok()) {
         problems.push(Problem::error(format!(
             "内部错误，请报告：核对未通过（{}：{}，{} 元 ≠ {} 元）",
@@ -282,17 +332,32 @@ pub fn run_skipping(
     let findings = crate::timing::time("findings", || {
         crate::findings::findings(cfg, &agg, &scores, &validated.indicators, &period)
     });
-    Ok(Outcome {
+    Ok(Computed {
         period,
-        findings,
-        validated,
-        agg: Some(agg),
-        scores: Some(scores),
-        report: Some(report),
+        agg,
+        scores,
+        report,
         checks,
+        findings,
         problems,
-        files_read,
     })
+}
+
+/// The outcome of a run, from what was read and what was computed.
+pub fn assemble(read: Read, c: Computed) -> Outcome {
+    let mut problems = read.problems;
+    problems.extend(c.problems);
+    Outcome {
+        period: c.period,
+        findings: c.findings,
+        validated: read.validated,
+        agg: Some(c.agg),
+        scores: Some(c.scores),
+        report: Some(c.report),
+        checks: c.checks,
+        problems,
+        files_read: read.files_read,
+    }
 }
 
 /// The `核对` sheet: per file and in all, input = used + rejected; rows accounted for; and

@@ -5,7 +5,7 @@
 use crate::cmd::{Paths, print_problems};
 use crate::config::Config;
 use crate::pipeline;
-use crate::render::{audit, remove_stale_temporaries, report, write_atomic, write_atomic_with};
+use crate::render::{audit, remove_stale_temporaries, report, write_atomic, write_pending_with};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -44,7 +44,7 @@ pub fn run(paths: &Paths) -> Result<i32> {
     if !stale.is_empty() {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
     }
-    let outcome = pipeline::run_skipping(
+    let read = pipeline::read_validate(
         &paths.input(),
         &config,
         &cfg,
@@ -52,11 +52,22 @@ pub fn run(paths: &Paths) -> Result<i32> {
         &crate::cmd::progress,
     )?;
     crate::cmd::progress_writing();
-
-    // The report draft's text, from the same tables (a broken custom template is a usage
-    // error, found before anything is written).
-    let config_dir = config.parent().unwrap_or(std::path::Path::new("."));
-    let (draft_blocks, unfilled) = crate::narrative::draft(&cfg, &outcome, config_dir)?;
+    // The detail CSV (large; it needs only the validated rows) is written under its
+    // temporary name while the figures are computed and the workbooks built in memory;
+    // all are put in place once the report draft's template has been checked (a broken
+    // custom template is a usage error: then nothing is written).
+    let validated = read.validated.clone();
+    let (csv, built) = rayon::join(
+        || {
+            crate::timing::time("detail-csv", || {
+                write_pending_with(&out_dir.join(&csv_name), |w| {
+                    audit::write_detail_csv(&cfg, &validated, w)
+                })
+            })
+        },
+        || crate::timing::time("workbooks", || build(&cfg, read, &config)),
+    );
+    let (outcome, unfilled, books) = built?;
     print_problems(&outcome);
     if !unfilled.is_empty() && !outcome.has_errors() {
         eprintln!(
@@ -64,58 +75,61 @@ pub fn run(paths: &Paths) -> Result<i32> {
             unfilled.join("、")
         );
     }
-    // The detail CSV (large) is written while the workbooks are built.
-    let (csv, books) = rayon::join(
-        || {
-            crate::timing::time("detail-csv", || {
-                write_atomic_with(&out_dir.join(&csv_name), |w| {
-                    audit::write_detail_csv(&cfg, &outcome, w)
-                })
-            })
-        },
-        || {
-            crate::timing::time("workbooks", || -> Result<bool> {
-                write_atomic(
-                    &out_dir.join(&audit_name),
-                    &audit::audit_bytes(&cfg, &outcome)?,
-                )?;
-                if outcome.has_errors() {
-                    return Ok(false);
-                }
-                let tables = outcome
-                    .report
-                    .as_ref()
-                    .map(|r| r.tables.as_slice())
-                    .unwrap_or(&[]);
-                let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
-                let title = format!(
-                    "{}年度{}部门整体支出绩效自评报告（初稿）",
-                    cfg.report.year, cfg.report.department
-                );
-                let draft = crate::render::docx::docx_bytes(
-                    &title,
-                    cfg.report.year,
-                    &draft_blocks,
-                    tables,
-                )?;
-                write_atomic(&out_dir.join(&report_name), &bytes)?;
-                write_atomic(&out_dir.join(draft_name(&cfg)), &draft)?;
-                Ok(true)
-            })
-        },
-    );
-    csv?;
-    if !books? {
+    csv?.commit()?;
+    write_atomic(&out_dir.join(&audit_name), &books.audit)?;
+    let Some((report, draft)) = books.report else {
         eprintln!(
             "输入有错误，未生成报表。请查看上面的错误，或打开 {}（“错误与警告”“异常”两页）。",
             out_dir.join(&audit_name).display()
         );
         return Ok(1);
-    }
+    };
+    write_atomic(&out_dir.join(&report_name), &report)?;
+    write_atomic(&out_dir.join(draft_name(&cfg)), &draft)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "已生成：")?;
     for n in [&report_name, &draft_name(&cfg), &audit_name, &csv_name] {
         writeln!(out, "  {}", out_dir.join(n).display())?;
     }
     Ok(0)
+}
+
+/// The outputs of a run, in memory: the audit workbook, and unless the input has errors
+/// the report workbook and the report draft.
+struct Books {
+    audit: Vec<u8>,
+    report: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Computes the figures and builds the workbooks and the draft; also returns the outcome and
+/// the draft's unfilled sections.
+fn build(
+    cfg: &Config,
+    read: pipeline::Read,
+    config: &std::path::Path,
+) -> Result<(pipeline::Outcome, Vec<String>, Books)> {
+    let computed = pipeline::compute(cfg, &read)?;
+    let outcome = pipeline::assemble(read, computed);
+    // The report draft's text, from the same tables.
+    let config_dir = config.parent().unwrap_or(std::path::Path::new("."));
+    let (draft_blocks, unfilled) = crate::narrative::draft(cfg, &outcome, config_dir)?;
+    let audit = audit::audit_bytes(cfg, &outcome)?;
+    let report = if outcome.has_errors() {
+        None
+    } else {
+        let tables = outcome
+            .report
+            .as_ref()
+            .map(|r| r.tables.as_slice())
+            .unwrap_or(&[]);
+        let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
+        let title = format!(
+            "{}年度{}部门整体支出绩效自评报告（初稿）",
+            cfg.report.year, cfg.report.department
+        );
+        let draft =
+            crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)?;
+        Some((bytes, draft))
+    };
+    Ok((outcome, unfilled, Books { audit, report }))
 }

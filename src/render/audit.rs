@@ -378,14 +378,17 @@ fn budget_detail(cfg: &Config, o: &Outcome, year: i32) -> Table {
 ///
 /// # Errors
 /// The writer's error.
-pub fn write_detail_csv(cfg: &Config, o: &Outcome, w: &mut dyn Write) -> Result<()> {
+pub fn write_detail_csv(
+    cfg: &Config,
+    v: &crate::stages::validate::Validated,
+    w: &mut dyn Write,
+) -> Result<()> {
     use rayon::prelude::*;
     w.write_all(b"\xEF\xBB\xBF")?;
     w.write_all(
         "文件,工作表,行,支付日期,月份,单位,项目,支出类型,经济分类,经济分类名称,资金性质,凭证号,摘要,金额（元）\r\n"
             .as_bytes(),
     )?;
-    let v = &o.validated;
     let l = &v.payments;
     // Every repeated text escaped once, by id: sources, units, projects (their display
     // names, per unit), classes with their names, memos.

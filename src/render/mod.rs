@@ -27,25 +27,68 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
+    write_pending_with(path, fill)?.commit()
+}
+
+/// An output written completely under its temporary name: [`Pending::commit`] renames it
+/// into place; dropped uncommitted, it is removed (the output never appears).
+#[must_use]
+pub struct Pending {
+    tmp: std::path::PathBuf,
+    path: std::path::PathBuf,
+    committed: bool,
+}
+
+impl Pending {
+    /// Renames the output into place.
+    ///
+    /// # Errors
+    /// The rename failed (the temporary file is removed).
+    pub fn commit(mut self) -> Result<()> {
+        std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("无法写入输出文件 {}", self.path.display()))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes `path`'s content with `fill` under a temporary name in its folder, synced, without
+/// renaming it into place yet (see [`Pending`]).
+///
+/// # Errors
+/// Creating, filling or syncing the file failed (the temporary file is removed).
+pub fn write_pending_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<Pending> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let tmp = dir.join(temporary_name(&name, std::process::id()));
-    let result = (|| -> Result<()> {
-        let file = std::fs::File::create(&tmp)?;
+    let pending = Pending {
+        tmp: dir.join(temporary_name(&name, std::process::id())),
+        path: path.to_path_buf(),
+        committed: false,
+    };
+    (|| -> Result<()> {
+        let file = std::fs::File::create(&pending.tmp)?;
         let mut w = std::io::BufWriter::new(file);
         fill(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
         Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("无法写入输出文件 {}", path.display()))
+    })()
+    .with_context(|| format!("无法写入输出文件 {}", path.display()))?;
+    Ok(pending)
 }
 
 /// The temporary name of an output while it is written: hidden, with the writer's process id.
