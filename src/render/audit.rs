@@ -479,7 +479,7 @@ pub fn write_detail_csv(
         .step_by(CHUNK)
         .map(|s| s..(s + CHUNK).min(l.len()))
         .collect();
-    for batch in chunks.chunks(4 * rayon::current_num_threads().max(1)) {
+    for batch in chunks.chunks(2 * rayon::current_num_threads().max(1)) {
         let formatted: Vec<Vec<u8>> = batch.par_iter().cloned().map(format_rows).collect();
         for bytes in formatted {
             w.write_all(&bytes)?;

@@ -189,7 +189,11 @@ fn groups(
         || -> PolarsResult<_> {
             let fine = sum_by(&pay, &["unit", "fund", "kind", "econ"])?;
             let is_project = pay.column("kind")?.i32()?.equal(SpendKind::Project.code());
-            let projects = sum_by(&pay.filter(&is_project)?, &["unit", "project", "fund"])?;
+            let project_rows = pay
+                .select(["unit", "project", "fund", "amount"])?
+                .filter(&is_project)?;
+            let projects = sum_by(&project_rows, &["unit", "project", "fund"])?;
+            drop(project_rows);
             Ok((fine, projects))
         },
         || -> PolarsResult<_> {
@@ -344,28 +348,24 @@ fn money(df: &DataFrame) -> PolarsResult<Vec<Cents>> {
 /// to every clean build; it is exact on `i64` and pinned with the polars version.
 #[allow(deprecated)]
 pub fn sum_by(df: &DataFrame, keys: &[&str]) -> PolarsResult<DataFrame> {
-    let cols: Vec<Vec<i32>> = keys
+    // Packed column by column, straight from the frame's columns (no copy of them).
+    let cols: Vec<&Int32Chunked> = keys
         .iter()
-        .map(|k| ints(df, k))
+        .map(|k| df.column(k).and_then(|c| c.i32()))
         .collect::<PolarsResult<_>>()?;
     let bits: Vec<u32> = cols
         .iter()
-        .map(|c| {
-            let max = c.iter().copied().max().unwrap_or(0).max(0) as u32;
-            32 - max.leading_zeros()
-        })
+        .map(|c| 32 - (c.max().unwrap_or(0).max(0) as u32).leading_zeros())
         .collect();
-    if bits.iter().sum::<u32>() > 62 || cols.iter().flatten().any(|&v| v < 0) {
+    if bits.iter().sum::<u32>() > 62 || cols.iter().any(|c| c.min().unwrap_or(0) < 0) {
         return Err(PolarsError::ComputeError("分组键超出范围".into()));
     }
-    let packed: Vec<i64> = (0..df.height())
-        .map(|i| {
-            cols.iter()
-                .zip(&bits)
-                .fold(0i64, |acc, (c, b)| (acc << b) | c[i] as i64)
-        })
-        .collect();
-    drop(cols);
+    let mut packed: Vec<i64> = vec![0; df.height()];
+    for (c, b) in cols.iter().zip(&bits) {
+        for (p, v) in packed.iter_mut().zip(c.into_no_null_iter()) {
+            *p = (*p << b) | v as i64;
+        }
+    }
     let frame = DataFrame::new_infer_height(vec![
         Column::new("key".into(), packed),
         df.column("amount")?.clone(),

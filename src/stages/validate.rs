@@ -123,7 +123,9 @@ pub struct Validator<'a> {
     /// (fingerprint, size) of each file used → its path: identical files.
     seen_bytes: HashMap<(u64, u64), String>,
     /// Hash of a row's SPEC §2.5 fields → index of its first row in the run's ledger.
-    dup_keys: hashbrown::HashMap<u64, u32>,
+    /// (The table holds row indexes only, 4 bytes a row: a row's key is recomputed from
+    /// the ledger when the table grows.)
+    dup_keys: hashbrown::HashTable<u32>,
     /// Project key → its name as first typed.
     display: HashMap<String, String>,
     unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)>,
@@ -146,7 +148,7 @@ impl<'a> Validator<'a> {
             units,
             v: Validated::default(),
             seen_bytes: HashMap::new(),
-            dup_keys: hashbrown::HashMap::new(),
+            dup_keys: hashbrown::HashTable::new(),
             display: HashMap::new(),
             unrecognised: Vec::new(),
         }
@@ -234,9 +236,16 @@ impl<'a> Validator<'a> {
                 // copies of its strings, hashed by normalise); a hit is confirmed field by
                 // field.
                 let key = s.payments.dup_key[i];
-                let Some(&idx) = dup_keys.get(&key) else {
-                    dup_keys.insert(key, v.payments.len() as u32);
+                let ledger = &v.payments;
+                let found = dup_keys
+                    .find(key, |&j| ledger.dup_key_of(j as usize) == key)
+                    .copied();
+                let Some(idx) = found else {
                     v.payments.push_from(&s.payments, i, &m);
+                    let ledger = &v.payments;
+                    dup_keys.insert_unique(key, ledger.len() as u32 - 1, |&j| {
+                        ledger.dup_key_of(j as usize)
+                    });
                     continue;
                 };
                 let p = s.payments.get(i);
