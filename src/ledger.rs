@@ -232,20 +232,6 @@ impl Ledger {
         ));
     }
 
-    /// The duplicate key of row `i`, computed from its values (what [`Ledger::dup_key`]
-    /// holds for a sheet's rows).
-    pub fn dup_key_of(&self, i: usize) -> u64 {
-        dup_key(
-            self.voucher(i),
-            self.date[i],
-            self.unit[i],
-            self.projects.hash(self.project[i]),
-            self.econs.hash(self.econ[i]),
-            self.fund[i],
-            self.amount[i],
-        )
-    }
-
     /// The voucher number of row `i`.
     pub fn voucher(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.voucher_end[i - 1] };

@@ -123,9 +123,10 @@ pub struct Validator<'a> {
     /// (fingerprint, size) of each file used → its path: identical files.
     seen_bytes: HashMap<(u64, u64), String>,
     /// Hash of a row's SPEC §2.5 fields → index of its first row in the run's ledger.
-    /// (The table holds row indexes only, 4 bytes a row: a row's key is recomputed from
-    /// the ledger when the table grows.)
+    /// (The table holds row indexes, 4 bytes a row; `keys` the key of every row of the
+    /// run's ledger, 8 bytes a row, read when the table grows.)
     dup_keys: hashbrown::HashTable<u32>,
+    keys: Vec<u64>,
     /// Project key → its name as first typed.
     display: HashMap<String, String>,
     unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)>,
@@ -149,6 +150,7 @@ impl<'a> Validator<'a> {
             v: Validated::default(),
             seen_bytes: HashMap::new(),
             dup_keys: hashbrown::HashTable::new(),
+            keys: Vec::new(),
             display: HashMap::new(),
             unrecognised: Vec::new(),
         }
@@ -184,8 +186,9 @@ impl<'a> Validator<'a> {
         }
         let year = self.cfg.report.year;
         let as_of = self.cfg.report.as_of_date();
-        let (dup_keys, display, unrecognised) = (
+        let (dup_keys, keys, display, unrecognised) = (
             &mut self.dup_keys,
+            &mut self.keys,
             &mut self.display,
             &mut self.unrecognised,
         );
@@ -236,16 +239,12 @@ impl<'a> Validator<'a> {
                 // copies of its strings, hashed by normalise); a hit is confirmed field by
                 // field.
                 let key = s.payments.dup_key[i];
-                let ledger = &v.payments;
-                let found = dup_keys
-                    .find(key, |&j| ledger.dup_key_of(j as usize) == key)
-                    .copied();
+                let found = dup_keys.find(key, |&j| keys[j as usize] == key).copied();
                 let Some(idx) = found else {
                     v.payments.push_from(&s.payments, i, &m);
-                    let ledger = &v.payments;
-                    dup_keys.insert_unique(key, ledger.len() as u32 - 1, |&j| {
-                        ledger.dup_key_of(j as usize)
-                    });
+                    keys.push(key);
+                    let keys = &*keys;
+                    dup_keys.insert_unique(key, keys.len() as u32 - 1, |&j| keys[j as usize]);
                     continue;
                 };
                 let p = s.payments.get(i);
@@ -299,6 +298,7 @@ impl<'a> Validator<'a> {
                     None => {}
                 }
                 v.payments.push_from(&s.payments, i, &m);
+                keys.push(key);
             }
             let used_payments = v.payments.len() - first_used;
             let sum_used_payments: Cents = v.payments.amount[first_used..].iter().sum();
