@@ -5,6 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    cmd::tune_allocator();
     let command = match cmd::args::parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => {

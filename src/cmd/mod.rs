@@ -86,3 +86,15 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
+
+/// Caps glibc's malloc arenas at two. The files are read on every core, and glibc gives
+/// each reading thread its own arena; the read buffers those arenas freed stayed resident
+/// through the output phase (about 40 MB more peak RSS on the benchmark year, for no speed).
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called first thing in main, before
+    // any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
