@@ -108,28 +108,33 @@ fn build(
     read: pipeline::Read,
     config: &std::path::Path,
 ) -> Result<(pipeline::Outcome, Vec<String>, Books)> {
-    let computed = pipeline::compute(cfg, &read)?;
+    let computed = crate::timing::time("compute", || pipeline::compute(cfg, &read))?;
     let outcome = pipeline::assemble(read, computed);
     // The report draft's text, from the same tables.
     let config_dir = config.parent().unwrap_or(std::path::Path::new("."));
     let (draft_blocks, unfilled) = crate::narrative::draft(cfg, &outcome, config_dir)?;
-    let audit = audit::audit_bytes(cfg, &outcome)?;
-    let report = if outcome.has_errors() {
-        None
-    } else {
-        let tables = outcome
-            .report
-            .as_ref()
-            .map(|r| r.tables.as_slice())
-            .unwrap_or(&[]);
-        let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
-        let title = format!(
-            "{}年度{}部门整体支出绩效自评报告（初稿）",
-            cfg.report.year, cfg.report.department
-        );
-        let draft =
-            crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)?;
-        Some((bytes, draft))
-    };
+    // The audit workbook and the report's two documents are built side by side.
+    let (audit, report) = rayon::join(
+        || crate::timing::time("audit-bytes", || audit::audit_bytes(cfg, &outcome)),
+        || -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+            if outcome.has_errors() {
+                return Ok(None);
+            }
+            let tables = outcome
+                .report
+                .as_ref()
+                .map(|r| r.tables.as_slice())
+                .unwrap_or(&[]);
+            let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
+            let title = format!(
+                "{}年度{}部门整体支出绩效自评报告（初稿）",
+                cfg.report.year, cfg.report.department
+            );
+            let draft =
+                crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)?;
+            Ok(Some((bytes, draft)))
+        },
+    );
+    let (audit, report) = (audit?, report?);
     Ok((outcome, unfilled, Books { audit, report }))
 }
