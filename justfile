@@ -25,12 +25,15 @@ sample:
     cargo run --release --example gen_sample -- input
     cargo run --release --example gen_sample -- fixtures/yueyang-2023/input
 
-# The benchmark of SPEC §9: a large year (12 × 100,000 rows), calamine alone vs jixiao end to
-# end, peak memory, and the figures against a slow reference. Generated once into target/.
+# The benchmark of SPEC §9: a large year (12 × 100,000 rows; generated once into target/) at
+# 1, 3 and 12 files — calamine's range and streaming floors, jixiao end to end, and the Python
+# polars script of bench/ when polars and fastexcel are installed — in alternating rounds:
+# medians, ratios, peak RSS, and the figures against a slow reference.
 bench:
     cargo build --release --examples
     test -f target/bench-year.expected.txt || cargo run --release --example gen_bench -- target/bench-year
-    cargo run --release --example bench -- target/bench-year
+    cargo build --release
+    cargo run --release --example bench -- target/bench-year 3
 
 # Render the report workbook of DIR (default: the sample) as a user sees it: LibreOffice →
 # PDF → one PNG per page in OUT (needs libreoffice-calc and poppler-utils; not part of CI).

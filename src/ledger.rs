@@ -96,6 +96,40 @@ impl Dict {
     }
 }
 
+/// A column of texts that rarely repeat (voucher numbers, memos): one buffer and the end
+/// of each row's text. Memory follows the text (a dictionary would cost ~100 bytes a row
+/// for a memo column where every row differs).
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    text: String,
+    end: Vec<usize>,
+}
+
+impl Texts {
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.end.push(self.text.len());
+    }
+
+    /// The text of row `i` (empty past the end).
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.end[i - 1] };
+        self.end
+            .get(i)
+            .and_then(|&end| self.text.get(start..end))
+            .unwrap_or("")
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.end.shrink_to_fit();
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.end.reserve(n);
+    }
+}
+
 /// A date as the `i32` `yyyymmdd` (sortable; a polars column as is).
 pub fn pack_date(d: Date) -> i32 {
     d.year * 10_000 + d.month as i32 * 100 + d.day as i32
@@ -125,11 +159,9 @@ pub struct Ledger {
     pub kind: Vec<SpendKind>,
     pub econ: Vec<u32>,
     pub fund: Vec<Fund>,
-    pub memo: Vec<u32>,
     pub amount: Vec<Cents>,
-    voucher_text: String,
-    /// End of each row's voucher in `voucher_text`.
-    voucher_end: Vec<usize>,
+    pub vouchers: Texts,
+    pub memos: Texts,
     /// A hash of what makes two payment rows the same (SPEC §2.5: voucher, date, unit,
     /// project, class, fund, amount), computed as normalise appends each row (in parallel
     /// over files) for validate's duplicate check. Not kept in the run's ledger.
@@ -138,7 +170,6 @@ pub struct Ledger {
     pub projects: Dict,
     /// Economic class codes.
     pub econs: Dict,
-    pub memos: Dict,
 }
 
 /// One row of a [`Ledger`], borrowed.
@@ -182,7 +213,7 @@ pub struct NewRow<'a> {
     pub econ: u32,
     pub fund: Fund,
     pub voucher: &'a str,
-    pub memo: u32,
+    pub memo: &'a str,
     pub amount: Cents,
 }
 
@@ -217,10 +248,9 @@ impl Ledger {
         self.kind.push(r.kind);
         self.econ.push(r.econ);
         self.fund.push(r.fund);
-        self.memo.push(r.memo);
         self.amount.push(r.amount);
-        self.voucher_text.push_str(r.voucher);
-        self.voucher_end.push(self.voucher_text.len());
+        self.vouchers.push(r.voucher);
+        self.memos.push(r.memo);
         self.dup_key.push(dup_key(
             r.voucher,
             pack_date(r.date),
@@ -234,10 +264,7 @@ impl Ledger {
 
     /// The voucher number of row `i`.
     pub fn voucher(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.voucher_end[i - 1] };
-        self.voucher_text
-            .get(start..self.voucher_end[i])
-            .unwrap_or("")
+        self.vouchers.get(i)
     }
 
     /// Row `i` (panics past the end, like a slice).
@@ -256,7 +283,7 @@ impl Ledger {
             econ_id: self.econ[i],
             fund: self.fund[i],
             voucher: self.voucher(i),
-            memo: self.memos.get(self.memo[i]),
+            memo: self.memos.get(i),
             amount: self.amount[i],
         }
     }
@@ -275,10 +302,9 @@ impl Ledger {
         self.kind.shrink_to_fit();
         self.econ.shrink_to_fit();
         self.fund.shrink_to_fit();
-        self.memo.shrink_to_fit();
         self.amount.shrink_to_fit();
-        self.voucher_text.shrink_to_fit();
-        self.voucher_end.shrink_to_fit();
+        self.vouchers.shrink_to_fit();
+        self.memos.shrink_to_fit();
         self.dup_key.shrink_to_fit();
     }
 
@@ -292,9 +318,9 @@ impl Ledger {
         self.kind.reserve(n);
         self.econ.reserve(n);
         self.fund.reserve(n);
-        self.memo.reserve(n);
         self.amount.reserve(n);
-        self.voucher_end.reserve(n);
+        self.vouchers.reserve(n);
+        self.memos.reserve(n);
     }
 }
 
@@ -318,7 +344,6 @@ pub struct Remap {
     source: Vec<u32>,
     project: Vec<u32>,
     econ: Vec<u32>,
-    memo: Vec<u32>,
 }
 
 impl Ledger {
@@ -342,12 +367,6 @@ impl Ledger {
                 .iter()
                 .map(|s| self.econs.id_arc(s))
                 .collect(),
-            memo: other
-                .memos
-                .values()
-                .iter()
-                .map(|s| self.memos.id_arc(s))
-                .collect(),
         }
     }
 
@@ -361,10 +380,9 @@ impl Ledger {
         self.kind.push(other.kind[i]);
         self.econ.push(m.econ[other.econ[i] as usize]);
         self.fund.push(other.fund[i]);
-        self.memo.push(m.memo[other.memo[i] as usize]);
         self.amount.push(other.amount[i]);
-        self.voucher_text.push_str(other.voucher(i));
-        self.voucher_end.push(self.voucher_text.len());
+        self.vouchers.push(other.vouchers.get(i));
+        self.memos.push(other.memos.get(i));
     }
 
     /// The project id `other`'s project `id` has in this ledger (after [`Ledger::remap`]).
@@ -397,7 +415,7 @@ mod tests {
             econ: 0,
             fund: Fund::Other,
             voucher,
-            memo: 0,
+            memo: "",
             amount,
         }
     }
@@ -409,7 +427,6 @@ mod tests {
         let p = a.projects.id("乙项目");
         let q = a.projects.id("甲项目");
         a.econs.id("30227");
-        a.memos.id("");
         a.push(NewRow {
             source: s,
             ..row("ZF1", p, 5)

@@ -424,7 +424,6 @@ pub fn write_detail_csv(
             )
         })
         .collect();
-    let memos: Vec<String> = l.memos.values().iter().map(|m| field(m)).collect();
     let format_rows = |range: std::ops::Range<usize>| -> Vec<u8> {
         let mut out: Vec<u8> = Vec::with_capacity(range.len() * 200);
         let mut field = String::new();
@@ -460,7 +459,9 @@ pub fn write_detail_csv(
             push_csv_field(&mut field, l.voucher(i));
             out.extend_from_slice(field.as_bytes());
             out.push(b',');
-            out.extend_from_slice(memos[l.memo[i] as usize].as_bytes());
+            field.clear();
+            push_csv_field(&mut field, l.memos.get(i));
+            out.extend_from_slice(field.as_bytes());
             out.push(b',');
             if l.amount[i] < 0 {
                 out.push(b'-');

@@ -402,7 +402,7 @@ mod tests {
         let mut l = Ledger::default();
         let s = l.source_id(&Arc::from("f"), &Arc::from("s"));
         for &(unit, project, econ, month, fund, amount) in rows {
-            let (project, econ, memo) = (l.projects.id(project), l.econs.id(econ), l.memos.id(""));
+            let (project, econ) = (l.projects.id(project), l.econs.id(econ));
             l.push(NewRow {
                 source: s,
                 row: 1,
@@ -417,7 +417,7 @@ mod tests {
                 econ,
                 fund,
                 voucher: "",
-                memo,
+                memo: "",
                 amount,
             });
         }

@@ -767,7 +767,6 @@ struct Caches {
     fund: IdCache<Result<Fund, String>>,
     kind: IdCache<Result<Option<SpendKind>, String>>,
     project: IdCache<(Arc<str>, u32)>,
-    memo: IdCache<u32>,
     date: IdCache<Result<Date, String>>,
 }
 
@@ -1102,10 +1101,7 @@ impl<'a> RowCtx<'a> {
                 if let (Some(unit), Some(amount), Some(date)) = (unit, amount, date) {
                     self.see_project(out, &project, &project_raw);
                     self.defaults.count(inferred.then_some(spend), amount);
-                    let memo_id = self.field_id(r, Field::Memo);
                     let memo = self.str(r, Field::Memo);
-                    let memos = &mut out.payments.memos;
-                    let memo = self.cache.memo.get(memo_id, || memos.id(&memo));
                     out.payments.push(crate::ledger::NewRow {
                         source: 0,
                         row: prov.row,
@@ -1116,7 +1112,7 @@ impl<'a> RowCtx<'a> {
                         econ: econ_id,
                         fund,
                         voucher: &self.str(r, Field::Voucher),
-                        memo,
+                        memo: &memo,
                         amount,
                     });
                 }
