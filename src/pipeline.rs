@@ -9,7 +9,7 @@ use crate::diag::Problem;
 use crate::figures::{FIGURES, GOVFUND_BASIC, GOVFUND_PROJECT};
 use crate::model::*;
 use crate::period::Period;
-use crate::stages::aggregate::{Aggregates, aggregate};
+use crate::stages::aggregate::{Aggregates, aggregate_partial};
 use crate::stages::normalise::{FileResult, UnitMatcher, normalise_file};
 use crate::stages::score::{Scores, score};
 use crate::stages::validate::{Validated, Validator};
@@ -269,7 +269,8 @@ pub fn compute(cfg: &Config, read: &Read) -> Result<Computed> {
     let (agg, by_rows) = crate::timing::time("aggregate", || {
         rayon::join(
             || {
-                aggregate(
+                aggregate_partial(
+                    &validated.payment_sums,
                     &validated.payments,
                     &validated.budgets,
                     cls,

@@ -114,12 +114,34 @@ pub fn aggregate(
     )
 }
 
+/// [`aggregate`], from the payment sums the pipeline grouped file by file (`partial`, over
+/// the rows of `payments`).
+///
+/// # Errors
+/// Only an internal polars failure.
+pub fn aggregate_partial(
+    partial: &Partial,
+    payments: &Ledger,
+    budgets: &[Budget],
+    cls: &Classification,
+    units: usize,
+) -> Result<Aggregates> {
+    anyhow::Context::context(
+        finish(partial, payments, budgets, cls, units),
+        "汇总支出明细和预算指标时出错（内部错误）",
+    )
+}
+
 fn i32_col(name: &str, v: Vec<i32>) -> Column {
     Column::new(name.into(), v)
 }
 
 /// The payments frame (see the module docs).
-fn payment_frame(l: &Ledger, cls: &Classification) -> PolarsResult<DataFrame> {
+fn payment_frame(
+    l: &Ledger,
+    rows: std::ops::Range<usize>,
+    cls: &Classification,
+) -> PolarsResult<DataFrame> {
     // The 三公 class of each economic class id: decided once per distinct code.
     let class_of: Vec<i32> = l
         .econs
@@ -127,19 +149,34 @@ fn payment_frame(l: &Ledger, cls: &Classification) -> PolarsResult<DataFrame> {
         .iter()
         .map(|e| cls.sangong_class(e).map_or(-1, |c| c as i32))
         .collect();
-    let ids = |v: &[u32]| v.iter().map(|&x| x as i32).collect::<Vec<i32>>();
+    let ids = |v: &[u32]| {
+        v[rows.clone()]
+            .iter()
+            .map(|&x| x as i32)
+            .collect::<Vec<i32>>()
+    };
+    let econ = &l.econ[rows.clone()];
     DataFrame::new_infer_height(vec![
         i32_col("unit", ids(&l.unit)),
         i32_col("project", ids(&l.project)),
-        i32_col("kind", l.kind.iter().map(|k| k.code()).collect()),
-        i32_col("fund", l.fund.iter().map(|f| f.code()).collect()),
+        i32_col(
+            "kind",
+            l.kind[rows.clone()].iter().map(|k| k.code()).collect(),
+        ),
+        i32_col(
+            "fund",
+            l.fund[rows.clone()].iter().map(|f| f.code()).collect(),
+        ),
         i32_col("econ", ids(&l.econ)),
         i32_col(
             "class",
-            l.econ.iter().map(|&e| class_of[e as usize]).collect(),
+            econ.iter().map(|&e| class_of[e as usize]).collect(),
         ),
-        i32_col("month", l.date.iter().map(|d| d / 100 % 100).collect()),
-        Column::new("amount".into(), l.amount.clone()),
+        i32_col(
+            "month",
+            l.date[rows.clone()].iter().map(|d| d / 100 % 100).collect(),
+        ),
+        Column::new("amount".into(), l.amount[rows].to_vec()),
     ])
 }
 
@@ -172,38 +209,94 @@ fn budget_frame(
     ])
 }
 
+/// Payment sums of parts of the ledger, combined at the end: the pipeline groups each file's
+/// rows as soon as they are validated (while later files are read), so the full-ledger frame
+/// is never built. Sums of sums are exact, and first appearance in the concatenated parts is
+/// first appearance over all rows.
+#[derive(Debug, Clone, Default)]
+pub struct Partial {
+    fine: Vec<DataFrame>,
+    projects: Vec<DataFrame>,
+    months: Vec<DataFrame>,
+    sangong: Vec<DataFrame>,
+}
+
+impl Partial {
+    /// Groups rows `rows` of the ledger (see the module docs) and keeps the sums.
+    ///
+    /// # Errors
+    /// Only an internal polars failure.
+    pub fn add(
+        &mut self,
+        l: &Ledger,
+        rows: std::ops::Range<usize>,
+        cls: &Classification,
+    ) -> PolarsResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let pay = payment_frame(l, rows, cls)?;
+        self.fine
+            .push(sum_by(&pay, &["unit", "fund", "kind", "econ"])?);
+        let is_project = pay.column("kind")?.i32()?.equal(SpendKind::Project.code());
+        let project_rows = pay
+            .select(["unit", "project", "fund", "amount"])?
+            .filter(&is_project)?;
+        self.projects
+            .push(sum_by(&project_rows, &["unit", "project", "fund"])?);
+        self.months.push(sum_by(&pay, &["unit", "month"])?);
+        self.sangong
+            .push(sum_by(&general(&pay)?, &["unit", "class"])?);
+        Ok(())
+    }
+}
+
+/// The rows of the general fund in a “三公” class.
+fn general(df: &DataFrame) -> PolarsResult<DataFrame> {
+    let mask =
+        df.column("fund")?.i32()?.equal(Fund::General.code()) & df.column("class")?.i32()?.gt_eq(0);
+    df.filter(&mask)
+}
+
+/// The parts' groups combined: concatenated, then grouped again by the same keys.
+fn combine(parts: &[DataFrame], keys: &[&str]) -> PolarsResult<DataFrame> {
+    let mut all = match parts.first() {
+        Some(first) => first.clone(),
+        None => {
+            let mut cols: Vec<Column> = keys.iter().map(|k| i32_col(k, Vec::new())).collect();
+            cols.push(Column::new("amount".into(), Vec::<i64>::new()));
+            return DataFrame::new_infer_height(cols);
+        }
+    };
+    for p in &parts[1..] {
+        all.vstack_mut(p)?;
+    }
+    sum_by(&all, keys)
+}
+
+/// Every sum from the whole ledger at once (for tests and small runs).
 fn groups(
     l: &Ledger,
     budgets: &[Budget],
     cls: &Classification,
     units: usize,
 ) -> PolarsResult<Aggregates> {
-    let pay = payment_frame(l, cls)?;
-    let general = |df: &DataFrame| -> PolarsResult<DataFrame> {
-        let mask = df.column("fund")?.i32()?.equal(Fund::General.code())
-            & df.column("class")?.i32()?.gt_eq(0);
-        df.filter(&mask)
-    };
-    // The three groupings over all rows, side by side.
-    let (left, right) = rayon::join(
-        || -> PolarsResult<_> {
-            let fine = sum_by(&pay, &["unit", "fund", "kind", "econ"])?;
-            let is_project = pay.column("kind")?.i32()?.equal(SpendKind::Project.code());
-            let project_rows = pay
-                .select(["unit", "project", "fund", "amount"])?
-                .filter(&is_project)?;
-            let projects = sum_by(&project_rows, &["unit", "project", "fund"])?;
-            drop(project_rows);
-            Ok((fine, projects))
-        },
-        || -> PolarsResult<_> {
-            let months = sum_by(&pay, &["unit", "month"])?;
-            let sangong = sum_by(&general(&pay)?, &["unit", "class"])?;
-            Ok((months, sangong))
-        },
-    );
-    let ((fine, projects), (months, sangong_pay)) = (left?, right?);
-    drop(pay);
+    let mut partial = Partial::default();
+    partial.add(l, 0..l.len(), cls)?;
+    finish(&partial, l, budgets, cls, units)
+}
+
+fn finish(
+    partial: &Partial,
+    l: &Ledger,
+    budgets: &[Budget],
+    cls: &Classification,
+    units: usize,
+) -> PolarsResult<Aggregates> {
+    let fine = combine(&partial.fine, &["unit", "fund", "kind", "econ"])?;
+    let projects = combine(&partial.projects, &["unit", "project", "fund"])?;
+    let months = combine(&partial.months, &["unit", "month"])?;
+    let sangong_pay = combine(&partial.sangong, &["unit", "class"])?;
     let mut econs = l.econs.clone();
     let bud = budget_frame(budgets, cls, &mut econs)?;
     let bfine = sum_by(&bud, &["unit", "fund", "kind", "econ", "budget_kind"])?;

@@ -65,6 +65,8 @@ impl Projects {
 #[derive(Debug, Clone, Default)]
 pub struct Validated {
     pub payments: Ledger,
+    /// The payments' group sums, file by file (combined by the aggregate stage).
+    pub payment_sums: crate::stages::aggregate::Partial,
     pub budgets: Vec<Budget>,
     pub indicators: Vec<Indicator>,
     pub rejected: Vec<Rejected>,
@@ -186,6 +188,7 @@ impl<'a> Validator<'a> {
         }
         let year = self.cfg.report.year;
         let as_of = self.cfg.report.as_of_date();
+        let first_row = v.payments.len();
         let (dup_keys, keys, display, unrecognised) = (
             &mut self.dup_keys,
             &mut self.keys,
@@ -379,6 +382,21 @@ impl<'a> Validator<'a> {
             v.budgets.append(&mut s.budgets);
             v.indicators.append(&mut s.indicators);
             v.rejected.append(&mut s.rejected);
+        }
+        self.sum_file(first_row);
+    }
+
+    /// The group sums of the rows the last file added (see `aggregate::Partial`).
+    fn sum_file(&mut self, first_row: usize) {
+        let v = &mut self.v;
+        let rows = first_row..v.payments.len();
+        if let Err(e) = v
+            .payment_sums
+            .add(&v.payments, rows, &self.cfg.classification)
+        {
+            v.problems.push(Problem::error(format!(
+                "内部错误，请报告：汇总支出明细时出错（{e}）"
+            )));
         }
     }
 
