@@ -431,7 +431,10 @@ mod tests {
             source: s,
             ..row("ZF1", p, 5)
         });
-        a.push(row("", q, -7));
+        a.push(NewRow {
+            memo: "冲销，退回",
+            ..row("", q, -7)
+        });
         assert_eq!(a.len(), 2);
         let r = a.get(0);
         assert_eq!(
@@ -451,6 +454,7 @@ mod tests {
         assert_eq!((x.project, y.project), ("乙项目", "甲项目"));
         assert_eq!((x.project_id, y.project_id), (1, 0));
         assert_eq!((x.voucher, y.voucher, y.amount), ("ZF1", "", -7));
+        assert_eq!((x.memo, y.memo), ("", "冲销，退回"));
         assert_eq!(unpack_date(pack_date(x.date)), x.date);
     }
 }

@@ -565,6 +565,31 @@ mod tests {
     }
 
     #[test]
+    fn sums_of_parts_equal_the_sums_of_the_whole_in_the_same_order() {
+        let l = ledger(&[
+            (1, "乙", "30227", 3, Fund::General, 10),
+            (0, "甲", "30217", 3, Fund::General, 1),
+            (1, "乙", "30227", 3, Fund::Other, -4),
+            (0, "甲", "30217", 4, Fund::General, 2),
+            (2, "丙", "30231", 5, Fund::General, 7),
+            (1, "乙", "30227", 5, Fund::General, 5),
+        ]);
+        let cls = Classification::default();
+        let whole = aggregate(&l, &[], &cls, 3).unwrap();
+        let mut parts = Partial::default();
+        for rows in [0..2, 2..2, 2..5, 5..6] {
+            parts.add(&l, rows, &cls).unwrap();
+        }
+        let split = aggregate_partial(&parts, &l, &[], &cls, 3).unwrap();
+        assert_eq!(whole.payments, split.payments);
+        assert_eq!(whole.projects, split.projects);
+        assert_eq!(whole.months, split.months);
+        assert_eq!(whole.sangong, split.sangong);
+        assert_eq!(whole.unit_actual, vec![3, 11, 7]);
+        assert_eq!(split.unit_actual, whole.unit_actual);
+    }
+
+    #[test]
     fn empty_input_gives_no_groups() {
         let a = aggregate(&Ledger::default(), &[], &Classification::default(), 1).unwrap();
         assert!(a.payments.is_empty() && a.budgets.is_empty() && a.projects.is_empty());
