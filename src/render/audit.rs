@@ -489,22 +489,6 @@ pub fn write_detail_csv(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn integers_and_fields_as_the_csv_writes_them() {
-        let mut out = Vec::new();
-        for (n, w) in [(0, 1), (7, 2), (2023, 4), (5, 1), (1234567, 2), (3, 4)] {
-            super::push_int(&mut out, n, w);
-            out.push(b' ');
-        }
-        assert_eq!(String::from_utf8(out).unwrap(), "0 07 2023 5 1234567 0003 ");
-        let mut f = String::new();
-        super::push_csv_field(&mut f, "a,\"b\"");
-        assert_eq!(f, "\"a,\"\"b\"\"\"");
-    }
-}
-
 /// `n` in decimal, zero-padded to `width` digits.
 fn push_int(out: &mut Vec<u8>, mut n: u64, width: usize) {
     let mut digits = [b'0'; 20];
@@ -525,5 +509,21 @@ fn push_csv_field(line: &mut String, s: &str) {
         line.push('"');
     } else {
         line.push_str(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn integers_and_fields_as_the_csv_writes_them() {
+        let mut out = Vec::new();
+        for (n, w) in [(0, 1), (7, 2), (2023, 4), (5, 1), (1234567, 2), (3, 4)] {
+            super::push_int(&mut out, n, w);
+            out.push(b' ');
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "0 07 2023 5 1234567 0003 ");
+        let mut f = String::new();
+        super::push_csv_field(&mut f, "a,\"b\"");
+        assert_eq!(f, "\"a,\"\"b\"\"\"");
     }
 }
