@@ -1,7 +1,9 @@
 //! Stage 3 — validate: the rules of SPEC §2 that look across rows and files.
 //!
-//! Input: every file's [`FileResult`] from normalise, in path order. Output: [`Validated`] —
-//! the used payment, budget and indicator rows; every rejected row with its reasons; the
+//! Input: every file's [`FileResult`] from normalise, handed to a [`Validator`] one file at a
+//! time in path order (while later files are still being read). Output: [`Validated`] — the
+//! used payment rows (the run's columnar ledger, and their group sums file by file), budget
+//! and indicator rows; every rejected row with its reasons; the
 //! project dictionary (display names and row order per unit); one [`SheetSummary`] per sheet
 //! for the audit; and every problem found, errors and warnings.
 //!
@@ -132,16 +134,6 @@ pub struct Validator<'a> {
     /// Project key → its name as first typed.
     display: HashMap<String, String>,
     unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)>,
-}
-
-/// Applies the cross-row rules to every file (see the module docs).
-pub fn validate(mut files: Vec<FileResult>, cfg: &Config, units: &UnitMatcher) -> Validated {
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let mut val = Validator::new(cfg, units);
-    for f in files {
-        val.file(f);
-    }
-    val.finish()
 }
 
 impl<'a> Validator<'a> {
