@@ -3,17 +3,19 @@
 //! the audit's plain loop and the detail CSV read.
 //!
 //! One row is about 60 bytes: typed columns (dates as `yyyymmdd`, cents as `i64`), the texts
-//! that repeat (project, class, memo) as ids into a [`Dict`], the voucher numbers in one text
-//! buffer, and the row's provenance as a source id (file, sheet) and an Excel row.
+//! that repeat (project, class) as ids into a [`Dict`], the voucher numbers and memos as text
+//! columns ([`Texts`]), and the row's provenance as a source id (file, sheet) and an Excel row.
 //!
 //! ```text
 //! Ledger (columns)                                   dictionaries
 //! ┌────────┬─────┬──────────┬──────┬─────────┬──────┬──────┬──────┬──────┬─────────┬────────┐
 //! │ source ┆ row ┆ date     ┆ unit ┆ project ┆ kind ┆ econ ┆ fund ┆ memo ┆ voucher ┆ amount │  projects: 0 → "施工图审查"
-//! │ u32    ┆ u32 ┆ i32      ┆ u32  ┆ u32 id  ┆ enum ┆ u32  ┆ enum ┆ u32  ┆ text    ┆ i64 ¢  │  econs:    0 → "30227"
+//! │ u32    ┆ u32 ┆ i32      ┆ u32  ┆ u32 id  ┆ enum ┆ u32  ┆ enum ┆ text ┆ text    ┆ i64 ¢  │  econs:    0 → "30227"
 //! ╞════════╪═════╪══════════╪══════╪═════════╪══════╪══════╪══════╪══════╪═════════╪════════╡  sources:  0 → (file, sheet)
-//! │ 0      ┆ 5   ┆ 20230305 ┆ 0    ┆ 0       ┆ 项目 ┆ 0    ┆ 一般 ┆ 3    ┆ ZF0012  ┆ 125000 │
+//! │ 0      ┆ 5   ┆ 20230305 ┆ 0    ┆ 0       ┆ 项目 ┆ 0    ┆ 一般 ┆ 付款 ┆ ZF0012  ┆ 125000 │
 //! ```
+//!
+//! A sheet's ledger (from normalise) also has the `dup_key` column; the run's does not.
 
 use crate::model::*;
 use std::sync::Arc;
