@@ -430,3 +430,57 @@ fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates, by_rows: &[Cents]) -
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files reach the validator in path order, whatever order the workers finish them in
+    /// (here the first file is by far the largest), and each exactly once.
+    #[test]
+    fn files_are_handed_on_in_path_order() {
+        let dir = std::env::temp_dir().join(format!("jixiao-order-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("b")).unwrap();
+        let header = "支付日期,预算单位,项目名称,支出类型,经济分类,资金性质,支付金额\n";
+        let row = |i: usize| format!("2023-01-02,本级,,基本支出,30201,一般公共预算,{i}.00\n");
+        let mut big = String::from(header);
+        for i in 1..=20_000 {
+            big.push_str(&row(i));
+        }
+        let small = format!("{header}{}", row(1));
+        std::fs::write(dir.join("a.csv"), big).unwrap();
+        for name in ["b/c.csv", "b/d.csv", "e.csv", "f.csv"] {
+            std::fs::write(dir.join(name), &small).unwrap();
+        }
+        let cfg = Config::parse("[report]\ndepartment='某局'\nyear=2023\n[[unit]]\nname='本级'\n")
+            .unwrap();
+        let units = UnitMatcher::new(&cfg);
+        let mut order = Vec::new();
+        let config = dir.join("jixiao.toml");
+        let problems = read_folder_each(&dir, &config, &cfg, &units, None, &silent, |f| {
+            order.push((
+                f.rel.clone(),
+                f.sheets.iter().map(|s| s.payments.len()).sum::<usize>(),
+                f.sheets
+                    .iter()
+                    .flat_map(|s| &s.problems)
+                    .filter(|p| p.is_error())
+                    .count(),
+            ))
+        })
+        .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(problems.is_empty());
+        assert_eq!(
+            order,
+            vec![
+                ("a.csv".to_string(), 20_000, 0),
+                ("b/c.csv".to_string(), 1, 0),
+                ("b/d.csv".to_string(), 1, 0),
+                ("e.csv".to_string(), 1, 0),
+                ("f.csv".to_string(), 1, 0),
+            ]
+        );
+    }
+}
