@@ -45,9 +45,14 @@ pub struct SheetBuilder {
     state: foldhash::fast::FixedState,
     /// Texts of the workbook's shared-string table by address: the table already holds each
     /// distinct text once, so its address is the text's identity (no hashing of the text,
-    /// no compare). [`BLANK`] for a blank text.
-    shared: hashbrown::HashMap<usize, u32>,
+    /// no compare). [`BLANK`] for a blank text. One map per column (the first
+    /// [`SHARED_COLUMNS`], then one for the rest): a column of repeated names keeps a small
+    /// map that stays in cache, apart from a column of voucher numbers that never repeat.
+    shared: Vec<hashbrown::HashMap<usize, u32>>,
 }
+
+/// Columns with a map of their own in [`SheetBuilder`].
+const SHARED_COLUMNS: usize = 64;
 
 /// A shared string that is blank (no cell).
 const BLANK: u32 = u32::MAX;
@@ -88,7 +93,7 @@ impl SheetBuilder {
             values: Vec::new(),
             index: hashbrown::HashTable::new(),
             state: foldhash::fast::FixedState::with_seed(0x6a69_7869_616f),
-            shared: hashbrown::HashMap::new(),
+            shared: Vec::new(),
         }
     }
 
@@ -127,7 +132,11 @@ impl SheetBuilder {
             R::Empty => {}
             R::SharedString(s) => {
                 let address = s.as_ptr() as usize;
-                let id = match self.shared.get(&address) {
+                let map = (col as usize).min(SHARED_COLUMNS);
+                if self.shared.len() <= map {
+                    self.shared.resize_with(map + 1, hashbrown::HashMap::new);
+                }
+                let id = match self.shared[map].get(&address) {
                     Some(&id) => id,
                     None => {
                         // The table holds each text once: its address is its identity, so
@@ -138,7 +147,7 @@ impl SheetBuilder {
                             self.values.push(Data::String(s.to_string()));
                             self.values.len() as u32 - 1
                         };
-                        self.shared.insert(address, id);
+                        self.shared[map].insert(address, id);
                         id
                     }
                 };
