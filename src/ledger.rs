@@ -71,14 +71,6 @@ impl Dict {
         self.values.get(id as usize).map_or("", |s| s)
     }
 
-    /// The shared text of an id.
-    pub fn arc(&self, id: u32) -> Arc<str> {
-        self.values
-            .get(id as usize)
-            .cloned()
-            .unwrap_or_else(|| Arc::from(""))
-    }
-
     /// The id of a text already added.
     pub fn find(&self, s: &str) -> Option<u32> {
         self.index.get(s).copied()
@@ -125,10 +117,6 @@ impl Texts {
     fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
         self.end.shrink_to_fit();
-    }
-
-    fn reserve(&mut self, n: usize) {
-        self.end.reserve(n);
     }
 }
 
@@ -309,21 +297,6 @@ impl Ledger {
         self.memos.shrink_to_fit();
         self.dup_key.shrink_to_fit();
     }
-
-    /// Reserves room for `n` more rows.
-    pub fn reserve(&mut self, n: usize) {
-        self.source.reserve(n);
-        self.row.reserve(n);
-        self.date.reserve(n);
-        self.unit.reserve(n);
-        self.project.reserve(n);
-        self.kind.reserve(n);
-        self.econ.reserve(n);
-        self.fund.reserve(n);
-        self.amount.reserve(n);
-        self.vouchers.reserve(n);
-        self.memos.reserve(n);
-    }
 }
 
 /// The duplicate key of a row (see [`Ledger::dup_key`]); texts by their content hashes.
@@ -346,6 +319,18 @@ pub struct Remap {
     source: Vec<u32>,
     project: Vec<u32>,
     econ: Vec<u32>,
+}
+
+impl Remap {
+    /// The id the other ledger's project `id` has in this one.
+    pub fn project(&self, id: u32) -> u32 {
+        self.project[id as usize]
+    }
+
+    /// The id the other ledger's class `id` has in this one.
+    pub fn econ(&self, id: u32) -> u32 {
+        self.econ[id as usize]
+    }
 }
 
 impl Ledger {
@@ -385,16 +370,6 @@ impl Ledger {
         self.amount.push(other.amount[i]);
         self.vouchers.push(other.vouchers.get(i));
         self.memos.push(other.memos.get(i));
-    }
-
-    /// The project id `other`'s project `id` has in this ledger (after [`Ledger::remap`]).
-    pub fn mapped_project(m: &Remap, id: u32) -> u32 {
-        m.project[id as usize]
-    }
-
-    /// The econ id `other`'s econ `id` has in this ledger (after [`Ledger::remap`]).
-    pub fn mapped_econ(m: &Remap, id: u32) -> u32 {
-        m.econ[id as usize]
     }
 }
 

@@ -243,10 +243,7 @@ impl<'a> Validator<'a> {
                     continue;
                 };
                 let p = s.payments.get(i);
-                let (project, econ) = (
-                    Ledger::mapped_project(&m, p.project_id),
-                    Ledger::mapped_econ(&m, p.econ_id),
-                );
+                let (project, econ) = (m.project(p.project_id), m.econ(p.econ_id));
                 let earlier = Some(v.payments.get(idx as usize))
                     .filter(|q| same_payment(q, &p, project, econ))
                     .map(|q| (q.file.clone(), q.sheet.clone(), q.row));
