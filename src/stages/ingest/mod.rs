@@ -6,9 +6,11 @@
 //! sheet of text cells, decoded from UTF-8 (with or without BOM) or GB18030/GBK.
 //! This is the only module that touches calamine or the csv reader.
 
+mod inflate;
+
 use crate::diag::Problem;
 use calamine::{Data, Dimensions, Range, Reader};
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
 /// A cell as read: (row, column, id of its value in the sheet's value table), 0-based
@@ -403,21 +405,42 @@ pub fn read_file(path: &Path, rel: &str) -> Result<RawFile, Problem> {
         )
         .file(rel));
     }
-    let scan = if !ole && (ext == "xlsx" || ext == "xlsm") {
-        scan_parts(&bytes).map_err(|e| Problem::error(e).file(rel))?
-    } else {
-        PartScan::default()
+    let unreadable = |e: String| {
+        Problem::error(format!(
+            "无法读取电子表格：文件已损坏、已加密或不是真正的 {ext} 文件（技术信息：{e}）"
+        ))
+        .file(rel)
     };
     let sheets = if ext == "csv" {
         vec![read_csv(&bytes, path, rel)?]
+    } else if !ole && (ext == "xlsx" || ext == "xlsm") {
+        match inflate::open(bytes, refuse_part).map_err(|e| Problem::error(e).file(rel))? {
+            inflate::Opened::View(view, parts) => {
+                let text = |name: &str| -> Result<String, Problem> {
+                    let bytes = parts.whole(name).map_err(unreadable)?.unwrap_or_default();
+                    Ok(String::from_utf8_lossy(&bytes).into_owned())
+                };
+                let scan = PartScan {
+                    workbook: text("xl/workbook.xml")?,
+                    rels: text("xl/_rels/workbook.xml.rels")?,
+                };
+                let wb = calamine::Xlsx::new(view).map_err(|e| unreadable(e.to_string()))?;
+                read_xlsx(wb, Some((&parts, &sheet_parts(&scan)))).map_err(|e| match e {
+                    XlsxFailure::Calamine(e) => unreadable(e),
+                    XlsxFailure::Part(e) => Problem::error(e).file(rel),
+                })?
+            }
+            inflate::Opened::Original(bytes) => {
+                let wb = calamine::Xlsx::new(Cursor::new(bytes))
+                    .map_err(|e| unreadable(e.to_string()))?;
+                read_xlsx(wb, None).map_err(|e| match e {
+                    XlsxFailure::Calamine(e) => unreadable(e),
+                    XlsxFailure::Part(e) => Problem::error(e).file(rel),
+                })?
+            }
+        }
     } else {
-        read_workbook(bytes, &ext, &scan).map_err(|e| {
-            Problem::error(format!(
-                "无法读取电子表格：文件已损坏、已加密或不是真正的 {} 文件（技术信息：{e}）",
-                ext
-            ))
-            .file(rel)
-        })?
+        read_workbook(bytes, &ext).map_err(unreadable)?
     };
     Ok(RawFile {
         rel: rel.to_string(),
@@ -438,96 +461,38 @@ pub const MAX_SHARED_STRINGS_BYTES: u64 = 128 << 20;
 pub const RATIO_CHECKED_FROM: u64 = 32 << 20;
 pub const MAX_PART_RATIO: u64 = 50;
 
-/// What one pass over an xlsx's parts learnt: each worksheet part's merged regions (found in
-/// the XML after `</sheetData>`, where `<mergeCells>` must stand), and the workbook's sheet
-/// names → parts. Lets the reader skip calamine's merge lookup, which parses each whole sheet
-/// a second time.
+/// The message refusing a part of an xlsx by its declared size (checked before anything is
+/// inflated; the view never inflates a part beyond what it declares).
+fn refuse_part(name: &str, size: u64, stored: u64) -> Option<String> {
+    let stored = stored.max(1);
+    let limit = if name.ends_with("sharedStrings.xml") {
+        MAX_SHARED_STRINGS_BYTES
+    } else {
+        MAX_PART_BYTES
+    };
+    let bomb = size > limit || (size > RATIO_CHECKED_FROM && size / stored > MAX_PART_RATIO);
+    bomb.then(|| {
+        format!(
+            "文件内部的“{name}”解压后超过 {} MiB（压缩前仅 {} KiB）：文件已损坏或是恶意构造的压缩包，未读取",
+            size >> 20,
+            stored.div_ceil(1024)
+        )
+    })
+}
+
+/// An xlsx's workbook part and its relationships: which part each sheet is.
 #[derive(Debug, Default)]
 struct PartScan {
-    merges: std::collections::HashMap<String, Vec<Dimensions>>,
     workbook: String,
     rels: String,
 }
 
-/// Inflates every part once: refuses a workbook one of whose parts inflates beyond the limits
-/// above, measured while inflating (the sizes a zip declares are not trusted), and collects
-/// the [`PartScan`]. What it refuses never reaches calamine, which holds shared strings in
-/// memory.
-///
-/// # Errors
-/// The message naming the part, in Chinese. A zip that cannot be read is left for calamine
-/// to report.
-fn scan_parts(bytes: &[u8]) -> Result<PartScan, String> {
-    use std::io::Read;
-    let mut scan = PartScan::default();
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(scan);
-    };
-    let mut buf = vec![0u8; 1 << 16];
-    for i in 0..zip.len() {
-        let Ok(mut part) = zip.by_index(i) else {
-            continue;
-        };
-        let name = part.name().map(|n| n.to_string()).unwrap_or_default();
-        let stored = part.compressed_size().clamp(1, bytes.len() as u64);
-        let limit = if name.ends_with("sharedStrings.xml") {
-            MAX_SHARED_STRINGS_BYTES
-        } else {
-            MAX_PART_BYTES
-        };
-        let sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
-        let small = name == "xl/workbook.xml" || name == "xl/_rels/workbook.xml.rels";
-        // A worksheet's bytes from the end of its sheetData on (kept whole for small parts).
-        let mut tail: Vec<u8> = Vec::new();
-        let mut after_data = false;
-        let mut inflated: u64 = 0;
-        loop {
-            let n = match part.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            inflated += n as u64;
-            let bomb = inflated > limit
-                || (inflated > RATIO_CHECKED_FROM && inflated / stored > MAX_PART_RATIO);
-            if bomb {
-                return Err(format!(
-                    "文件内部的“{name}”解压后超过 {} MiB（压缩前仅 {} KiB）：文件已损坏或是恶意构造的压缩包，未读取",
-                    inflated >> 20,
-                    stored.div_ceil(1024)
-                ));
-            }
-            let chunk = &buf[..n];
-            if small || after_data {
-                tail.extend_from_slice(chunk);
-            } else if sheet {
-                // Keep a few bytes, so a marker split between two chunks is still found.
-                let keep = tail.len().saturating_sub(16);
-                tail.drain(..keep);
-                tail.extend_from_slice(chunk);
-                let end = find(&tail, b"</sheetData>").or_else(|| find(&tail, b"<sheetData/>"));
-                if let Some(at) = end {
-                    tail.drain(..at);
-                    after_data = true;
-                }
-            }
-        }
-        let text = || String::from_utf8_lossy(&tail).into_owned();
-        if name == "xl/workbook.xml" {
-            scan.workbook = text();
-        } else if name == "xl/_rels/workbook.xml.rels" {
-            scan.rels = text();
-        } else if sheet
-            && after_data
-            && let Some(m) = merge_refs(&text())
-        {
-            scan.merges.insert(name, m);
-        }
-    }
-    Ok(scan)
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(hay, needle)
+/// Why an xlsx could not be read.
+enum XlsxFailure {
+    /// calamine's message (the file is corrupt, encrypted or no xlsx).
+    Calamine(String),
+    /// The view's message, whole (a part beyond its declared size).
+    Part(String),
 }
 
 /// The value of attribute `name` in the XML tag `tag` (entities unescaped).
@@ -598,33 +563,43 @@ fn sheet_parts(scan: &PartScan) -> std::collections::HashMap<String, String> {
     out
 }
 
-fn read_workbook(bytes: Vec<u8>, ext: &str, scan: &PartScan) -> Result<Vec<RawSheet>, String> {
+/// The sheets of an xlsx, each streamed once by calamine's cell reader; merged regions from
+/// the view's tail of each sheet when there is a view, else from calamine's merge lookup.
+fn read_xlsx<RS: Read + Seek>(
+    mut wb: calamine::Xlsx<RS>,
+    parts: Option<(&inflate::Parts, &std::collections::HashMap<String, String>)>,
+) -> Result<Vec<RawSheet>, XlsxFailure> {
+    let fail = |e: calamine::XlsxError| XlsxFailure::Calamine(e.to_string());
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        // Cells streamed one by one: no dense range over the sheet's extent.
+        let mut cells = SheetBuilder::new(name.clone());
+        {
+            let mut reader = wb.worksheet_cells_reader(&name).map_err(fail)?;
+            while let Some(cell) = reader.next_cell().map_err(fail)? {
+                let (r, c) = cell.get_position();
+                cells.push_ref(r, c, cell.get_value());
+            }
+        }
+        // The rest of the sheet's part, inflated once: its merged regions.
+        let tail = match parts.and_then(|(p, map)| Some((p, map.get(&name)?))) {
+            Some((p, part)) => p.tail(part).map_err(XlsxFailure::Part)?,
+            None => None,
+        };
+        let merges = match tail.and_then(|t| merge_refs(&String::from_utf8_lossy(&t))) {
+            Some(m) => m,
+            None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        };
+        sheets.push(cells.finish(merges));
+    }
+    Ok(sheets)
+}
+
+/// The sheets of an xls or ods workbook (calamine's dense ranges: no streaming reader there).
+fn read_workbook(bytes: Vec<u8>, ext: &str) -> Result<Vec<RawSheet>, String> {
     let cursor = Cursor::new(bytes);
     let mut sheets = Vec::new();
     match ext {
-        "xlsx" | "xlsm" => {
-            let mut wb = calamine::Xlsx::new(cursor).map_err(|e| e.to_string())?;
-            let parts = sheet_parts(scan);
-            for name in wb.sheet_names() {
-                // Cells streamed one by one: no dense range over the sheet's extent.
-                let mut cells = SheetBuilder::new(name.clone());
-                {
-                    let mut reader = wb
-                        .worksheet_cells_reader(&name)
-                        .map_err(|e| e.to_string())?;
-                    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-                        let (r, c) = cell.get_position();
-                        cells.push_ref(r, c, cell.get_value());
-                    }
-                }
-                // Merges found by the part scan; calamine's (a second parse) only if not.
-                let merges = match parts.get(&name).and_then(|p| scan.merges.get(p)) {
-                    Some(m) => m.clone(),
-                    None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-                };
-                sheets.push(cells.finish(merges));
-            }
-        }
         "xls" => {
             let mut wb = calamine::Xls::new(cursor).map_err(|e| e.to_string())?;
             for name in wb.sheet_names() {
@@ -760,12 +735,44 @@ mod tests {
             workbook: r#"<sheets><sheet name="支付&amp;明细" sheetId="1" r:id="rId1"/></sheets>"#
                 .into(),
             rels: r#"<Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/>"#.into(),
-            ..PartScan::default()
         };
         assert_eq!(
             sheet_parts(&scan).get("支付&明细").map(String::as_str),
             Some("xl/worksheets/sheet1.xml")
         );
+    }
+
+    #[test]
+    fn an_xlsx_is_read_once_with_its_merged_regions() {
+        // Two sheets, the first with merges (a title, a unit merged down three rows): the
+        // merges come from each sheet's tail as the view inflates it, one part at a time.
+        let dir = std::env::temp_dir().join(format!("jixiao-ingest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("merged.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let f = rust_xlsxwriter::Format::new();
+        let ws = wb.add_worksheet().set_name("支付").unwrap();
+        ws.merge_range(0, 0, 0, 3, "2023年支付明细", &f).unwrap();
+        ws.write_string(1, 0, "单位名称").unwrap();
+        ws.merge_range(2, 0, 4, 0, "岳阳市住房和城乡建设局", &f)
+            .unwrap();
+        for r in 2..5 {
+            ws.write_number(r, 1, 100.5 + f64::from(r)).unwrap();
+        }
+        let ws = wb.add_worksheet().set_name("说明").unwrap();
+        ws.write_string(0, 0, "无合并").unwrap();
+        wb.save(&path).unwrap();
+        let raw = read_file(&path, "merged.xlsx").unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(raw.sheets.len(), 2);
+        let s = &raw.sheets[0];
+        let mut merges: Vec<_> = s.merges.iter().map(|m| (m.start, m.end)).collect();
+        merges.sort();
+        assert_eq!(merges, vec![((0, 0), (0, 3)), ((2, 0), (4, 0))]);
+        assert_eq!(s.cell(2, 0), &Data::String("岳阳市住房和城乡建设局".into()));
+        assert_eq!(s.cell(4, 1), &Data::Float(104.5));
+        assert!(raw.sheets[1].merges.is_empty());
+        assert_eq!(raw.sheets[1].cell(0, 0), &Data::String("无合并".into()));
     }
 
     #[test]
