@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     cmd::tune_allocator();
+    jixiao::timing::start();
     let command = match cmd::args::parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => {

@@ -142,8 +142,13 @@ pub fn read_folder_each(
             input.display()
         )));
     }
-    let read_one = |(path, rel): &(std::path::PathBuf, String)| match ingest::read_file(path, rel) {
-        Ok(raw) => normalise_file(&raw, cfg, units),
+    let read_one = |(path, rel): &(std::path::PathBuf, String)| match crate::timing::time(
+        &format!("read {rel}"),
+        || ingest::read_file(path, rel),
+    ) {
+        Ok(raw) => crate::timing::time(&format!("normalise {rel}"), || {
+            normalise_file(&raw, cfg, units)
+        }),
         Err(p) => FileResult {
             rel: rel.clone(),
             size: 0,
@@ -233,7 +238,8 @@ pub fn read_validate(
     let mut problems = crate::timing::time("read+validate", || {
         read_folder_each(input, config_path, cfg, &units, output, progress, |f| {
             files_read += 1;
-            validator.file(f);
+            let rel = f.rel.clone();
+            crate::timing::time(&format!("validate {rel}"), || validator.file(f));
         })
     })?;
     let validated = crate::timing::time("validate-finish", || validator.finish());

@@ -1,6 +1,7 @@
 //! Stage timings for the benchmark: with `JIXIAO_TIMINGS=1` in the environment, each stage's
-//! wall time is printed to stderr as `timing <stage> <seconds>` (engineers only; not shown
-//! to users otherwise).
+//! wall time is printed to stderr as `timing <stage> <seconds> (<from>–<to>)`, the span in
+//! seconds since the run began, so stages that overlap show as such (engineers only; not
+//! shown to users otherwise).
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -10,13 +11,27 @@ fn enabled() -> bool {
     *ON.get_or_init(|| std::env::var_os("JIXIAO_TIMINGS").is_some_and(|v| v == "1"))
 }
 
+/// The moment the first timing was asked for (`main` asks at once).
+fn origin() -> Instant {
+    static AT: OnceLock<Instant> = OnceLock::new();
+    *AT.get_or_init(Instant::now)
+}
+
+/// Starts the clock the spans are measured from.
+pub fn start() {
+    if enabled() {
+        origin();
+    }
+}
+
 /// Runs `f`, printing its wall time under `stage` when timings are on.
 pub fn time<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     if !enabled() {
         return f();
     }
-    let t = Instant::now();
+    let from = origin().elapsed().as_secs_f64();
     let v = f();
-    eprintln!("timing {stage} {:.3}", t.elapsed().as_secs_f64());
+    let to = origin().elapsed().as_secs_f64();
+    eprintln!("timing {stage} {:.3} ({from:.3}–{to:.3})", to - from);
     v
 }

@@ -112,7 +112,9 @@ fn build(
     let outcome = pipeline::assemble(read, computed);
     // The report draft's text, from the same tables.
     let config_dir = config.parent().unwrap_or(std::path::Path::new("."));
-    let (draft_blocks, unfilled) = crate::narrative::draft(cfg, &outcome, config_dir)?;
+    let (draft_blocks, unfilled) = crate::timing::time("narrative", || {
+        crate::narrative::draft(cfg, &outcome, config_dir)
+    })?;
     // The audit workbook and the report's two documents are built side by side.
     let (audit, report) = rayon::join(
         || crate::timing::time("audit-bytes", || audit::audit_bytes(cfg, &outcome)),
@@ -125,13 +127,16 @@ fn build(
                 .as_ref()
                 .map(|r| r.tables.as_slice())
                 .unwrap_or(&[]);
-            let bytes = report::report_bytes(cfg.report.year, &cfg.report.department, tables)?;
+            let bytes = crate::timing::time("report-bytes", || {
+                report::report_bytes(cfg.report.year, &cfg.report.department, tables)
+            })?;
             let title = format!(
                 "{}年度{}部门整体支出绩效自评报告（初稿）",
                 cfg.report.year, cfg.report.department
             );
-            let draft =
-                crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)?;
+            let draft = crate::timing::time("docx-bytes", || {
+                crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)
+            })?;
             Ok(Some((bytes, draft)))
         },
     );

@@ -60,6 +60,9 @@ pub fn audit_bytes(cfg: &Config, o: &Outcome) -> Result<Vec<u8>> {
         budget_detail(cfg, o, year),
     ];
     let mut wb = new_workbook(year, &format!("{year}年度核对底稿"))?;
+    // The fastest deflate: the 预算明细 sheet of a city's year is ~7 MB of XML; the default
+    // level took ~0.07 s longer, at the end of the run, to make the file 0.67 MB, not 1.2 MB.
+    wb.set_zip_compression_level(1);
     let st = Styles::new();
     for t in &tables {
         write_table(wb.add_worksheet(), t, &st)?;

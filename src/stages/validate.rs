@@ -372,7 +372,7 @@ impl<'a> Validator<'a> {
             v.indicators.append(&mut s.indicators);
             v.rejected.append(&mut s.rejected);
         }
-        self.sum_file(first_row);
+        crate::timing::time("sum-file", || self.sum_file(first_row));
     }
 
     /// The group sums of the rows the last file added (see `aggregate::Partial`).
