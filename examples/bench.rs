@@ -12,8 +12,9 @@
 //! - `python polars`: `bench/polars_baseline.py` (polars `read_excel` through fastexcel, one
 //!   file per thread, then the group-bys), when `python3 -c "import polars, fastexcel"` works.
 //!
-//! Prints one Markdown table (median, ratio to the range floor, peak RSS) and checks the
-//! 12-file run's figures against the generator's slow reference.
+//! Prints one Markdown table (median wall time and its ratio to the range floor; median CPU
+//! time, user + system, and its ratio — steadier than wall time on a shared machine; peak
+//! RSS) and checks the 12-file run's figures against the generator's slow reference.
 //!
 //! `cargo run --release --example bench -- [DIR] [ROUNDS]`
 //! `cargo run --release --example bench -- --floor range|stream DIR` (one floor, for a child)
@@ -59,8 +60,9 @@ fn floor(kind: &str, dir: &Path) -> usize {
         .sum()
 }
 
-/// Runs a command; its wall time (s) and peak RSS (MiB), or None when it failed.
-fn measured(cmd: &mut Command) -> Option<(f64, f64)> {
+/// Runs a command; its wall time (s), CPU time (user + system, s) and peak RSS (MiB), or
+/// None when it failed.
+fn measured(cmd: &mut Command) -> Option<(f64, f64, f64)> {
     let t = Instant::now();
     let child = cmd
         .stdout(std::process::Stdio::null())
@@ -72,8 +74,13 @@ fn measured(cmd: &mut Command) -> Option<(f64, f64)> {
     // SAFETY: waits for our own child, writing into the values we own.
     let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     let secs = t.elapsed().as_secs_f64();
-    (pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0)
-        .then_some((secs, usage.ru_maxrss as f64 / 1024.0))
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let cpu = tv(usage.ru_utime) + tv(usage.ru_stime);
+    (pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0).then_some((
+        secs,
+        cpu,
+        usage.ru_maxrss as f64 / 1024.0,
+    ))
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -175,8 +182,10 @@ fn main() {
         }
     );
     println!();
-    println!("| files | contender | runs (s) | median | × range floor | peak RSS |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "| files | contender | runs (s) | median | × range floor | CPU (median) | CPU × floor | peak RSS |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     let mut ok = true;
     for n in [1, 3, 12] {
         let input = subset(&dir, n);
@@ -186,6 +195,7 @@ fn main() {
             names.push("python polars");
         }
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+        let mut cpus: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
         let mut peaks: Vec<f64> = vec![0.0; names.len()];
         for _ in 0..rounds {
             for (k, name) in names.iter().enumerate() {
@@ -214,22 +224,26 @@ fn main() {
                         c
                     }
                 };
-                let Some((secs, peak)) = measured(&mut cmd) else {
+                let Some((secs, cpu, peak)) = measured(&mut cmd) else {
                     println!("{name} failed on {}", input.display());
                     std::process::exit(1);
                 };
                 times[k].push(secs);
+                cpus[k].push(cpu);
                 peaks[k] = peaks[k].max(peak);
             }
         }
         let floor_median = median(&mut times[0].clone());
+        let floor_cpu = median(&mut cpus[0].clone());
         for (k, name) in names.iter().enumerate() {
             let runs: Vec<String> = times[k].iter().map(|t| format!("{t:.2}")).collect();
             let m = median(&mut times[k].clone());
+            let c = median(&mut cpus[k].clone());
             println!(
-                "| {n} | {name} | {} | {m:.2} s | {:.2}× | {:.0} MiB |",
+                "| {n} | {name} | {} | {m:.2} s | {:.2}× | {c:.2} s | {:.2}× | {:.0} MiB |",
                 runs.join(", "),
                 m / floor_median,
+                c / floor_cpu,
                 peaks[k]
             );
         }
