@@ -50,8 +50,21 @@ pub struct SheetBuilder {
     /// no compare). [`BLANK`] for a blank text. One map per column (the first
     /// [`SHARED_COLUMNS`], then one for the rest): a column of repeated names keeps a small
     /// map that stays in cache, apart from a column of voucher numbers that never repeat.
-    shared: Vec<hashbrown::HashMap<usize, u32>>,
+    shared: Vec<SharedColumn>,
 }
+
+/// The shared-string texts of one column by address; dropped once the column turns out to
+/// hold a new text in (almost) every cell — a voucher number column, where every lookup
+/// missed the cache and found nothing.
+#[derive(Default)]
+struct SharedColumn {
+    map: hashbrown::HashMap<usize, u32>,
+    seen: u32,
+    unique: bool,
+}
+
+/// Cells of a column looked up before it is judged (see [`SharedColumn`]).
+const UNIQUE_PROBE: u32 = 4096;
 
 /// Columns with a map of their own in [`SheetBuilder`].
 const SHARED_COLUMNS: usize = 64;
@@ -136,10 +149,17 @@ impl SheetBuilder {
                 let address = s.as_ptr() as usize;
                 let map = (col as usize).min(SHARED_COLUMNS);
                 if self.shared.len() <= map {
-                    self.shared.resize_with(map + 1, hashbrown::HashMap::new);
+                    self.shared.resize_with(map + 1, SharedColumn::default);
                 }
-                let id = match self.shared[map].get(&address) {
-                    Some(&id) => id,
+                let column = &mut self.shared[map];
+                let found = if column.unique {
+                    None
+                } else {
+                    column.seen += 1;
+                    column.map.get(&address).copied()
+                };
+                let id = match found {
+                    Some(id) => id,
                     None => {
                         // The table holds each text once: its address is its identity, so
                         // no content interning (a voucher number is seen once anyway).
@@ -149,7 +169,19 @@ impl SheetBuilder {
                             self.values.push(Data::String(s.to_string()));
                             self.values.len() as u32 - 1
                         };
-                        self.shared[map].insert(address, id);
+                        if !column.unique {
+                            column.map.insert(address, id);
+                            // Nearly every text new: a column of unique texts (vouchers).
+                            // Its later cells each get an id of their own; a text that
+                            // does repeat there is then stored twice (ids are the same
+                            // text's identity only within the map).
+                            if column.seen == UNIQUE_PROBE
+                                && column.map.len() as u32 > UNIQUE_PROBE / 16 * 15
+                            {
+                                column.unique = true;
+                                column.map = hashbrown::HashMap::new();
+                            }
+                        }
                         id
                     }
                 };
@@ -800,6 +832,30 @@ mod tests {
         assert_eq!(s.cell(7, 0), &Data::Float(0.5));
         assert_eq!(s.cell(5, 0), &Data::Bool(true));
         assert_eq!(s.cells().len(), 8);
+    }
+
+    #[test]
+    fn a_column_of_unique_shared_texts_is_not_mapped() {
+        let texts: Vec<String> = (0..6000).map(|i| format!("凭证{i:05}")).collect();
+        let unit = String::from("本级");
+        let mut b = SheetBuilder::new("s".into());
+        for (r, t) in texts.iter().enumerate() {
+            b.push_ref(r as u32, 0, &calamine::DataRef::SharedString(&unit));
+            b.push_ref(r as u32, 1, &calamine::DataRef::SharedString(t));
+        }
+        // A voucher repeated after the column was judged: its own id, the same text.
+        b.push_ref(6000, 1, &calamine::DataRef::SharedString(&texts[5999]));
+        let s = b.finish(Vec::new());
+        assert_eq!(s.id(0, 0), s.id(5999, 0));
+        assert_eq!(s.value_count(), 1 + 6000 + 1);
+        assert_ne!(s.id(5999, 1), s.id(6000, 1));
+        assert_eq!(s.cell(6000, 1), s.cell(5999, 1));
+        // Before the column is judged, a repeated text keeps one id.
+        let mut b = SheetBuilder::new("s".into());
+        b.push_ref(0, 1, &calamine::DataRef::SharedString(&texts[1]));
+        b.push_ref(1, 1, &calamine::DataRef::SharedString(&texts[1]));
+        let s = b.finish(Vec::new());
+        assert_eq!(s.id(0, 1), s.id(1, 1));
     }
 
     #[test]
