@@ -128,8 +128,10 @@ pub struct Validator<'a> {
     seen_bytes: HashMap<(u64, u64), String>,
     /// Hash of a row's SPEC §2.5 fields → index of its first row in the run's ledger.
     /// (The table holds row indexes, 4 bytes a row; `keys` the key of every row of the
-    /// run's ledger, 8 bytes a row, read when the table grows.)
-    dup_keys: hashbrown::HashTable<u32>,
+    /// run's ledger, 8 bytes a row, read when the table grows.) One table per month of the
+    /// row's date (equal rows share their date): a month's table stays in cache while its
+    /// file is validated, where one table for the year missed the cache on every row.
+    dup_keys: [hashbrown::HashTable<u32>; 13],
     keys: Vec<u64>,
     /// Project key → its name as first typed.
     display: HashMap<String, String>,
@@ -143,7 +145,7 @@ impl<'a> Validator<'a> {
             units,
             v: Validated::default(),
             seen_bytes: HashMap::new(),
-            dup_keys: hashbrown::HashTable::new(),
+            dup_keys: Default::default(),
             keys: Vec::new(),
             display: HashMap::new(),
             unrecognised: Vec::new(),
@@ -234,6 +236,7 @@ impl<'a> Validator<'a> {
                 // copies of its strings, hashed by normalise); a hit is confirmed field by
                 // field.
                 let key = s.payments.dup_key[i];
+                let dup_keys = &mut dup_keys[(date / 100 % 100).clamp(0, 12) as usize];
                 let found = dup_keys.find(key, |&j| keys[j as usize] == key).copied();
                 let Some(idx) = found else {
                     v.payments.push_from(&s.payments, i, &m);
