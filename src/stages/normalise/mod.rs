@@ -539,7 +539,7 @@ pub fn normalise_sheet(
         cfg,
         units,
         unit: amount_unit,
-        project_seen: hashbrown::HashSet::new(),
+        project_seen: Vec::new(),
         cache: Caches::default(),
         defaults: Defaulted::default(),
         cells: &[],
@@ -646,7 +646,8 @@ struct RowCtx<'a> {
     cfg: &'a Config,
     units: &'a UnitMatcher,
     unit: AmountUnit,
-    project_seen: hashbrown::HashSet<String>,
+    /// Projects seen, by id in the sheet's dictionary.
+    project_seen: Vec<bool>,
     /// Parsed values by the text they were parsed from: ledgers repeat the same few names
     /// on every row, and normalising them (NFKC) is the cost of this stage.
     cache: Caches,
@@ -763,10 +764,10 @@ struct Caches {
     /// `SheetResult::units_seen`.
     units: hashbrown::HashMap<(u32, u32), (Result<usize, UnitError>, usize)>,
     /// Texts with their ids in the sheet's ledger dictionaries.
-    econ: IdCache<Result<(Arc<str>, u32), String>>,
+    econ: IdCache<Result<u32, String>>,
     fund: IdCache<Result<Fund, String>>,
     kind: IdCache<Result<Option<SpendKind>, String>>,
-    project: IdCache<(Arc<str>, u32)>,
+    project: IdCache<u32>,
     date: IdCache<Result<Date, String>>,
 }
 
@@ -836,7 +837,24 @@ impl<'a> RowCtx<'a> {
             _ => None,
         });
         let first_text: std::borrow::Cow<str> = match first_raw {
-            Some(s) if s.contains(|c: char| "合总小本制审复填打备说注".contains(c)) => {
+            Some(s)
+                if s.chars().any(|c| {
+                    matches!(
+                        c,
+                        '合' | '总'
+                            | '小'
+                            | '本'
+                            | '制'
+                            | '审'
+                            | '复'
+                            | '填'
+                            | '打'
+                            | '备'
+                            | '说'
+                            | '注'
+                    )
+                }) =>
+            {
                 std::borrow::Cow::Owned(norm(s))
             }
             Some(s) => std::borrow::Cow::Borrowed(s.trim()),
@@ -859,11 +877,6 @@ impl<'a> RowCtx<'a> {
             return;
         }
         let is_note_text = NOTE_PREFIXES.iter().any(|p| first_text.starts_with(p));
-        let prov = Prov {
-            file: self.file.clone(),
-            sheet: self.sheet_name.clone(),
-            row: r + 1,
-        };
         // A data row that repeats the header (probed on one text cell first: it is costly).
         let probe = |f: Field| {
             self.field_id(r, f)
@@ -889,7 +902,7 @@ impl<'a> RowCtx<'a> {
         let mut errs: Vec<(Option<u32>, String)> = Vec::new();
         if header_like >= 3 {
             errs.push((None, "此行与表头相同：表头行重复或出现两个表头".into()));
-            self.reject(out, prov, kind, errs, None, None, r);
+            self.reject(out, self.prov(r), kind, errs, None, None, r);
             return;
         }
         if kind == Kind::Indicators {
@@ -911,7 +924,7 @@ impl<'a> RowCtx<'a> {
                 );
                 return;
             }
-            self.indicator(r, prov, out);
+            self.indicator(r, self.prov(r), out);
             return;
         }
         let amount_cell = self.get(r, Field::Amount);
@@ -990,7 +1003,7 @@ impl<'a> RowCtx<'a> {
                         let reasons = vec![format!("单位名称“{unit_text}”未在配置中")];
                         let raw = raw_values(self.sheet, self.cells, self.names);
                         out.rejected.push(Rejected {
-                            prov,
+                            prov: self.prov(r),
                             kind,
                             reasons,
                             raw,
@@ -1019,14 +1032,12 @@ impl<'a> RowCtx<'a> {
         };
         let project_raw = self.str(r, Field::Project);
         let projects = &mut out.payments.projects;
-        let (project, project_id) =
-            self.cache
-                .project
-                .get(self.field_id(r, Field::Project), || {
-                    let key: Arc<str> = Arc::from(project_key(&project_raw));
-                    let id = projects.id_arc(&key);
-                    (key, id)
-                });
+        let project_id = self
+            .cache
+            .project
+            .get(self.field_id(r, Field::Project), || {
+                projects.id(&project_key(&project_raw))
+            });
         let kind_id = self.field_id(r, Field::SpendKind);
         let mut inferred = false;
         let kind_text = self.str(r, Field::SpendKind);
@@ -1038,7 +1049,7 @@ impl<'a> RowCtx<'a> {
             Ok(Some(k)) => k,
             Ok(None) => {
                 inferred = true;
-                kind_from_project(&project)
+                kind_from_project(out.payments.projects.get(project_id))
             }
             Err(e) => {
                 errs.push((self.col(Field::SpendKind), e));
@@ -1054,17 +1065,14 @@ impl<'a> RowCtx<'a> {
         };
         let econ_cell = self.get(r, econ_field);
         let econs = &mut out.payments.econs;
-        let (econ, econ_id) = match self.cache.econ.get(self.field_id(r, econ_field), || {
-            parse_econ(econ_cell).map(|e| {
-                let e: Arc<str> = Arc::from(e);
-                let id = econs.id_arc(&e);
-                (e, id)
-            })
+        let econ_id = match self.cache.econ.get(self.field_id(r, econ_field), || {
+            parse_econ(econ_cell).map(|e| econs.id(&e))
         }) {
-            Ok(e) => e,
+            Ok(id) => id,
             Err(e) => {
+                // The row is rejected: its class id is not used.
                 errs.push((self.col(econ_field).or(self.col(Field::Econ)), e));
-                (Arc::from(""), 0)
+                0
             }
         };
         let fund = if self.col(Field::Fund).is_some() {
@@ -1095,16 +1103,16 @@ impl<'a> RowCtx<'a> {
                     }
                 };
                 if !errs.is_empty() {
-                    self.reject(out, prov, kind, errs, amount, None, r);
+                    self.reject(out, self.prov(r), kind, errs, amount, None, r);
                     return;
                 }
                 if let (Some(unit), Some(amount), Some(date)) = (unit, amount, date) {
-                    self.see_project(out, &project, &project_raw);
+                    self.see_project(out, project_id, &project_raw);
                     self.defaults.count(inferred.then_some(spend), amount);
                     let memo = self.str(r, Field::Memo);
                     out.payments.push(crate::ledger::NewRow {
                         source: 0,
-                        row: prov.row,
+                        row: r + 1,
                         date,
                         unit,
                         project: project_id,
@@ -1132,11 +1140,11 @@ impl<'a> RowCtx<'a> {
                     errs.push((self.col(Field::Date), e));
                 }
                 if !errs.is_empty() {
-                    self.reject(out, prov, kind, errs, amount, None, r);
+                    self.reject(out, self.prov(r), kind, errs, amount, None, r);
                     return;
                 }
                 if let (Some(unit), Some(amount), Some(bk)) = (unit, amount, bk) {
-                    self.see_project(out, &project, &project_raw);
+                    self.see_project(out, project_id, &project_raw);
                     self.defaults.count(inferred.then_some(spend), amount);
                     let effect = if bk == BudgetKind::Decrease {
                         -amount.abs()
@@ -1144,11 +1152,11 @@ impl<'a> RowCtx<'a> {
                         amount
                     };
                     out.budgets.push(Budget {
-                        prov,
+                        prov: self.prov(r),
                         unit,
-                        project,
+                        project: Arc::from(out.payments.projects.get(project_id)),
                         kind: spend,
-                        econ,
+                        econ: Arc::from(out.payments.econs.get(econ_id)),
                         fund,
                         budget_kind: bk,
                         doc_no: self.text(r, Field::DocNo),
@@ -1161,12 +1169,27 @@ impl<'a> RowCtx<'a> {
         }
     }
 
-    fn see_project(&mut self, out: &mut SheetResult, key: &str, raw: &str) {
-        if !key.is_empty()
-            && !self.project_seen.contains(key)
-            && self.project_seen.insert(key.to_string())
-        {
+    /// Notes the first spelling of a project (by its id in the sheet's dictionary).
+    fn see_project(&mut self, out: &mut SheetResult, id: u32, raw: &str) {
+        let i = id as usize;
+        if self.project_seen.get(i).copied().unwrap_or(false) {
+            return;
+        }
+        if self.project_seen.len() <= i {
+            self.project_seen.resize(i + 1, false);
+        }
+        self.project_seen[i] = true;
+        let key = out.payments.projects.get(id);
+        if !key.is_empty() {
             out.projects.push((key.to_string(), raw.trim().to_string()));
+        }
+    }
+
+    fn prov(&self, r: u32) -> Prov {
+        Prov {
+            file: self.file.clone(),
+            sheet: self.sheet_name.clone(),
+            row: r + 1,
         }
     }
 
