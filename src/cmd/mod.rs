@@ -87,14 +87,22 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Caps glibc's malloc arenas at two. The files are read on every core, and glibc gives
-/// each reading thread its own arena; the read buffers those arenas freed stayed resident
-/// through the output phase (about 40 MB more peak RSS on the benchmark year, for no speed).
+/// Tunes glibc's malloc for a run: each file's sheet is built, normalised and freed in turn.
+///
+/// - Arenas capped at two. The files are read on every core, and glibc gives each reading
+///   thread its own arena; the read buffers those arenas freed stayed resident through the
+///   output phase (about 40 MB more peak RSS on the benchmark year, for no speed).
+/// - 64 MiB kept at the top of the heap when it grows or shrinks (`M_TOP_PAD`, which also
+///   fixes the mmap threshold at 128 KiB). A sheet's buffers were returned to the system and
+///   faulted in again for the next file; on the benchmark year this cut system time from
+///   ~0.46 to ~0.34 s and peak RSS from ~250 to ~232 MiB (16 MiB: less memory, more system
+///   time than before; 128 MiB: 274 MiB for little more).
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; called first thing in main, before
+    // SAFETY: mallopt only sets allocator parameters; called first thing in main, before
     // any other thread exists.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
     }
 }
