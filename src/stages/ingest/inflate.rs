@@ -75,7 +75,25 @@ struct TailScan {
     tail: Vec<u8>,
 }
 
-const MARKERS: [&[u8]; 2] = [b"</sheetData>", b"<sheetData/>"];
+/// Where the sheet data ends in `hay`: the `<` of `</sheetData>` or of `<sheetData/>`. One
+/// search for the name (a finder built once), each hit checked for the tag around it.
+fn end_of_data(hay: &[u8]) -> Option<usize> {
+    static NAME: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"sheetData"));
+    NAME.find_iter(hay).find_map(|at| {
+        let after = hay.get(at + 9..).unwrap_or_default();
+        if at >= 2 && &hay[at - 2..at] == b"</" && after.first() == Some(&b'>') {
+            Some(at - 2)
+        } else if at >= 1 && hay[at - 1] == b'<' && after.starts_with(b"/>") {
+            Some(at - 1)
+        } else {
+            None
+        }
+    })
+}
+
+/// The longest end-of-data tag.
+const MARKER_LEN: usize = "</sheetData>".len();
 
 impl TailScan {
     fn feed(&mut self, chunk: &[u8]) {
@@ -84,32 +102,29 @@ impl TailScan {
             return;
         }
         // A marker across the previous chunk and this one.
-        let head = &chunk[..chunk.len().min(16)];
+        let head = &chunk[..chunk.len().min(MARKER_LEN)];
         let mut joined = std::mem::take(&mut self.carry);
         let carried = joined.len();
         joined.extend_from_slice(head);
-        let across = MARKERS
-            .iter()
-            .filter_map(|m| memchr::memmem::find(&joined, m))
-            .min();
-        if let Some(at) = across.filter(|&at| at < carried) {
+        if let Some(at) = end_of_data(&joined).filter(|&at| at < carried) {
             self.found = true;
             self.tail.extend_from_slice(&joined[at..carried]);
             self.tail.extend_from_slice(chunk);
             return;
         }
-        let within = MARKERS
-            .iter()
-            .filter_map(|m| memchr::memmem::find(chunk, m))
-            .min();
-        if let Some(at) = within {
+        if let Some(at) = end_of_data(chunk) {
             self.found = true;
             self.tail.extend_from_slice(&chunk[at..]);
             return;
         }
-        let keep = chunk.len().min(MARKERS[0].len() - 1);
-        joined.clear();
-        joined.extend_from_slice(&chunk[chunk.len() - keep..]);
+        // Keep the last bytes seen (of this chunk, or of the carry and a short chunk).
+        let keep = MARKER_LEN - 1;
+        if chunk.len() >= keep {
+            joined.clear();
+            joined.extend_from_slice(&chunk[chunk.len() - keep..]);
+        } else {
+            joined.drain(..joined.len().saturating_sub(keep));
+        }
         self.carry = joined;
     }
 }
@@ -411,11 +426,7 @@ impl Parts {
         let e = &s.entries[i];
         if e.method == Method::Stored {
             let bytes = &s.src[e.data.clone()];
-            let at = MARKERS
-                .iter()
-                .filter_map(|m| memchr::memmem::find(bytes, m))
-                .min();
-            return Ok(at.map(|at| bytes[at..].to_vec()));
+            return Ok(end_of_data(bytes).map(|at| bytes[at..].to_vec()));
         }
         let (size, stored) = (e.size, e.data.len() as u64);
         let name = e.name.clone();
@@ -597,6 +608,28 @@ mod tests {
             let tail = parts.tail("xl/worksheets/sheet1.xml").unwrap().unwrap();
             assert_eq!(tail, sheet[at..], "stopped at {stop}");
         }
+    }
+
+    #[test]
+    fn the_tail_is_kept_whatever_the_chunks() {
+        let xml = sheet_xml(40);
+        let at = memchr::memmem::find(&xml, b"</sheetData>").unwrap();
+        for size in [1, 2, 5, 11, 12, 13, 64, 4096, xml.len()] {
+            let mut scan = TailScan::default();
+            for chunk in xml.chunks(size) {
+                scan.feed(chunk);
+            }
+            assert!(scan.found, "chunks of {size}");
+            assert_eq!(scan.tail, xml[at..], "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn the_end_of_sheet_data_is_its_closing_or_empty_tag() {
+        assert_eq!(end_of_data(b"<sheetData><row/></sheetData><x/>"), Some(17));
+        assert_eq!(end_of_data(b"<dimension/><sheetData/><x/>"), Some(12));
+        assert_eq!(end_of_data(b"<sheetData><row/>"), None);
+        assert_eq!(end_of_data(b"sheetData>"), None);
     }
 
     #[test]
