@@ -81,14 +81,65 @@ pub fn write_pending_with(
     };
     (|| -> Result<()> {
         let file = std::fs::File::create(&pending.tmp)?;
-        let mut w = std::io::BufWriter::new(file);
+        let mut w = std::io::BufWriter::new(WritingBack::new(file));
         fill(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
+        let file = w.into_inner().map_err(|e| e.into_error())?.file;
         file.sync_all()?;
         Ok(())
     })()
     .with_context(|| format!("无法写入输出文件 {}", path.display()))?;
     Ok(pending)
+}
+
+/// A file that asks the system to start writing its content to disk every
+/// [`WritingBack::EVERY`] bytes (Linux: `sync_file_range`, not waiting), so the `fsync`
+/// before the rename has little left to wait for: for the 212 MB detail CSV of a city's
+/// year it waited ~0.07 s at the very end of the run.
+struct WritingBack {
+    file: std::fs::File,
+    written: u64,
+    started: u64,
+}
+
+impl WritingBack {
+    const EVERY: u64 = 16 << 20;
+
+    fn new(file: std::fs::File) -> WritingBack {
+        WritingBack {
+            file,
+            written: 0,
+            started: 0,
+        }
+    }
+}
+
+impl Write for WritingBack {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= Self::EVERY {
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            {
+                use std::os::fd::AsRawFd;
+                // SAFETY: the descriptor is our open file; the call only starts writeback
+                // of the range just written (an error here is harmless: fsync follows).
+                unsafe {
+                    libc::sync_file_range(
+                        self.file.as_raw_fd(),
+                        self.started as libc::off64_t,
+                        (self.written - self.started) as libc::off64_t,
+                        libc::SYNC_FILE_RANGE_WRITE,
+                    );
+                }
+            }
+            self.started = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// The temporary name of an output while it is written: hidden, with the writer's process id.
