@@ -219,15 +219,15 @@ impl SheetBuilder {
         let SheetBuilder {
             name,
             mut cells,
-            mut values,
+            values,
             ..
         } = self;
         if !cells.is_sorted_by_key(|c| (c.0, c.1)) {
             cells.sort_by_key(|c| (c.0, c.1));
         }
         cells.dedup_by_key(|c| (c.0, c.1));
-        cells.shrink_to_fit();
-        values.shrink_to_fit();
+        // Not shrunk: the sheet lives only until its file is normalised, and shrinking
+        // copied its largest buffers once more.
         let mut rows = Vec::new();
         let mut end_col = 0;
         for (i, (r, c, _)) in cells.iter().enumerate() {
