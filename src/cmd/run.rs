@@ -5,7 +5,7 @@
 use crate::cmd::{Paths, print_problems};
 use crate::config::Config;
 use crate::pipeline;
-use crate::render::{audit, remove_stale_temporaries, report, write_atomic, write_pending_with};
+use crate::render::{audit, remove_stale_temporaries, report, write_pending_with};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -44,6 +44,7 @@ pub fn run(paths: &Paths) -> Result<i32> {
     if !stale.is_empty() {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
     }
+    let evicting = evict_previous(&out_dir.join(&csv_name));
     let read = pipeline::read_validate(
         &paths.input(),
         &config,
@@ -75,23 +76,65 @@ pub fn run(paths: &Paths) -> Result<i32> {
             unfilled.join("、")
         );
     }
-    csv?.commit()?;
-    write_atomic(&out_dir.join(&audit_name), &books.audit)?;
-    let Some((report, draft)) = books.report else {
+    // The other outputs are written (and synced) side by side under their temporary
+    // names, then all are renamed into place.
+    let csv = csv?;
+    let _ = evicting.join();
+    let pending = |name: &str, bytes: &[u8]| {
+        write_pending_with(&out_dir.join(name), |w| Ok(w.write_all(bytes)?))
+    };
+    let draft_file = draft_name(&cfg);
+    let (audit, report) = crate::timing::time("write-outputs", || {
+        rayon::join(
+            || pending(&audit_name, &books.audit),
+            || {
+                books.report.as_ref().map(|(report, draft)| {
+                    rayon::join(
+                        || pending(&report_name, report),
+                        || pending(&draft_file, draft),
+                    )
+                })
+            },
+        )
+    });
+    csv.commit()?;
+    audit?.commit()?;
+    let Some((report, draft)) = report else {
         eprintln!(
             "输入有错误，未生成报表。请查看上面的错误，或打开 {}（“错误与警告”“异常”两页）。",
             out_dir.join(&audit_name).display()
         );
         return Ok(1);
     };
-    write_atomic(&out_dir.join(&report_name), &report)?;
-    write_atomic(&out_dir.join(draft_name(&cfg)), &draft)?;
+    report?.commit()?;
+    draft?.commit()?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "已生成：")?;
     for n in [&report_name, &draft_name(&cfg), &audit_name, &csv_name] {
         writeln!(out, "  {}", out_dir.join(n).display())?;
     }
     Ok(0)
+}
+
+/// Drops the page cache of the previous run's detail CSV, on a thread of its own while the
+/// input is read: replacing a 212 MB CSV cost ~0.045 s at the rename, at the very end of the
+/// run, ~0.02 s of it freeing the old file's cached pages. The file itself stays until the
+/// new one is renamed over it (a failed run still leaves it).
+fn evict_previous(path: &std::path::Path) -> std::thread::JoinHandle<()> {
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        if let Ok(file) = std::fs::File::open(&path) {
+            use std::os::fd::AsRawFd;
+            // SAFETY: the descriptor is our open file; the call only advises the kernel
+            // that its cached pages are not needed (an error is harmless).
+            unsafe {
+                libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED);
+            }
+        }
+        #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+        let _ = path;
+    })
 }
 
 /// The outputs of a run, in memory: the audit workbook, and unless the input has errors
