@@ -33,7 +33,7 @@ bench:
     cargo build --release --examples
     test -f target/bench-year.expected.txt || cargo run --release --example gen_bench -- target/bench-year
     cargo build --release
-    cargo run --release --example bench -- target/bench-year 3
+    cargo run --release --example bench -- target/bench-year 5
 
 # Render the report workbook of DIR (default: the sample) as a user sees it: LibreOffice →
 # PDF → one PNG per page in OUT (needs libreoffice-calc and poppler-utils; not part of CI).

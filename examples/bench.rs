@@ -163,7 +163,7 @@ fn main() {
         return;
     }
     let dir = PathBuf::from(args.first().map_or("target/bench-year", String::as_str));
-    let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+    let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let exe = root.join("target/release/jixiao");
     let me = std::env::current_exe().expect("bench binary");

@@ -56,11 +56,27 @@ pub struct SheetBuilder {
 /// The shared-string texts of one column by address; dropped once the column turns out to
 /// hold a new text in (almost) every cell — a voucher number column, where every lookup
 /// missed the cache and found nothing.
-#[derive(Default)]
 struct SharedColumn {
     map: hashbrown::HashMap<usize, u32>,
+    /// The last texts seen, by a few bits of their address: a column of a few dozen units
+    /// or dates finds its text here without probing the map.
+    recent: [(usize, u32); RECENT],
     seen: u32,
     unique: bool,
+}
+
+/// Entries of [`SharedColumn::recent`] (a power of two).
+const RECENT: usize = 64;
+
+impl Default for SharedColumn {
+    fn default() -> SharedColumn {
+        SharedColumn {
+            map: hashbrown::HashMap::new(),
+            recent: [(0, 0); RECENT],
+            seen: 0,
+            unique: false,
+        }
+    }
 }
 
 /// Cells of a column looked up before it is judged (see [`SharedColumn`]).
@@ -152,11 +168,22 @@ impl SheetBuilder {
                     self.shared.resize_with(map + 1, SharedColumn::default);
                 }
                 let column = &mut self.shared[map];
+                // Texts are allocated at least 8 bytes apart.
+                let slot = (address >> 3) & (RECENT - 1);
                 let found = if column.unique {
                     None
                 } else {
                     column.seen += 1;
-                    column.map.get(&address).copied()
+                    match column.recent[slot] {
+                        (a, id) if a == address => Some(id),
+                        _ => {
+                            let id = column.map.get(&address).copied();
+                            if let Some(id) = id {
+                                column.recent[slot] = (address, id);
+                            }
+                            id
+                        }
+                    }
                 };
                 let id = match found {
                     Some(id) => id,
