@@ -8,7 +8,7 @@
 //! (uncompressed), with the original CRCs and declared sizes. The stored bytes do not exist:
 //! they are inflated from the original part when calamine reads them, in the order it reads
 //! them. While a worksheet's bytes pass, the view keeps what follows `</sheetData>`; once
-//! calamine is done with the sheet, [`Parts::finish`] inflates the rest of the part (the
+//! calamine is done with the sheet, [`Parts::tail`] inflates the rest of the part (the
 //! same inflater, carrying on) and returns that tail, where `<mergeCells>` stands. Each byte
 //! of each part is inflated once; nothing is held but the tail.
 //!
@@ -148,7 +148,7 @@ pub struct InflatedZip {
     len: u64,
 }
 
-/// The owner's handle on the same view: the tails of worksheets.
+/// The owner's handle on the same view: small parts whole, and the tails of worksheets.
 pub struct Parts {
     state: Rc<RefCell<State>>,
 }
