@@ -396,9 +396,9 @@ pub fn write_detail_csv(
     // Every repeated text escaped once, by id: sources, units, projects (their display
     // names, per unit), classes with their names, memos.
     let field = |s: &str| {
-        let mut f = String::new();
+        let mut f = Vec::new();
         push_csv_field(&mut f, s);
-        f
+        String::from_utf8_lossy(&f).into_owned()
     };
     let sources: Vec<String> = l
         .sources
@@ -406,11 +406,18 @@ pub fn write_detail_csv(
         .map(|(file, sheet)| format!("{},{}", field(file), field(sheet)))
         .collect();
     let units: Vec<String> = cfg.units.iter().map(|u| field(&u.name)).collect();
-    let mut projects: hashbrown::HashMap<(u32, u32), String> = hashbrown::HashMap::new();
+    // By project id, its display name for each unit that has it (one unit, almost always):
+    // an index and a short scan a row, no hashing.
+    let mut projects: Vec<Vec<(u32, String)>> = vec![Vec::new(); l.projects.len()];
     for (u, list) in v.projects.per_unit.iter().enumerate() {
         for (key, display) in list {
             if let Some(id) = l.projects.find(key) {
-                projects.insert((u as u32, id), field(display));
+                let names = &mut projects[id as usize];
+                let shown = field(display);
+                match names.iter_mut().find(|(unit, _)| *unit == u as u32) {
+                    Some(named) => named.1 = shown,
+                    None => names.push((u as u32, shown)),
+                }
             }
         }
     }
@@ -429,13 +436,13 @@ pub fn write_detail_csv(
         .collect();
     let format_rows = |range: std::ops::Range<usize>| -> Vec<u8> {
         let mut out: Vec<u8> = Vec::with_capacity(range.len() * 200);
-        let mut field = String::new();
         for i in range {
             let d = l.date[i];
             let (unit, project) = (l.unit[i], l.project[i]);
-            let project = projects
-                .get(&(unit, project))
-                .unwrap_or(&project_keys[project as usize]);
+            let project = projects[project as usize]
+                .iter()
+                .find(|(u, _)| *u == unit)
+                .map_or(&project_keys[project as usize], |(_, name)| name);
             out.extend_from_slice(sources[l.source[i] as usize].as_bytes());
             out.push(b',');
             push_int(&mut out, u64::from(l.row[i]), 1);
@@ -458,13 +465,9 @@ pub fn write_detail_csv(
                 out.extend_from_slice(f.as_bytes());
             }
             out.push(b',');
-            field.clear();
-            push_csv_field(&mut field, l.voucher(i));
-            out.extend_from_slice(field.as_bytes());
+            push_csv_field(&mut out, l.voucher(i));
             out.push(b',');
-            field.clear();
-            push_csv_field(&mut field, l.memos.get(i));
-            out.extend_from_slice(field.as_bytes());
+            push_csv_field(&mut out, l.memos.get(i));
             out.push(b',');
             if l.amount[i] < 0 {
                 out.push(b'-');
@@ -505,13 +508,19 @@ fn push_int(out: &mut Vec<u8>, mut n: u64, width: usize) {
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-fn push_csv_field(line: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        line.push('"');
-        line.push_str(&s.replace('"', "\"\""));
-        line.push('"');
+fn push_csv_field(out: &mut Vec<u8>, s: &str) {
+    // Bytes, not chars: these ASCII bytes never occur inside a multi-byte character.
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for b in s.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
     } else {
-        line.push_str(s);
+        out.extend_from_slice(s.as_bytes());
     }
 }
 
@@ -525,8 +534,12 @@ mod tests {
             out.push(b' ');
         }
         assert_eq!(String::from_utf8(out).unwrap(), "0 07 2023 5 1234567 0003 ");
-        let mut f = String::new();
+        let mut f = Vec::new();
         super::push_csv_field(&mut f, "a,\"b\"");
-        assert_eq!(f, "\"a,\"\"b\"\"\"");
+        super::push_csv_field(&mut f, "摘要，含全角逗号");
+        assert_eq!(
+            String::from_utf8(f).unwrap(),
+            "\"a,\"\"b\"\"\"摘要，含全角逗号"
+        );
     }
 }
