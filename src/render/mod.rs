@@ -2,6 +2,7 @@
 //! §8). The only users of rust_xlsxwriter. They lay out numbers computed elsewhere.
 
 pub mod audit;
+mod direct;
 pub mod docx;
 pub mod report;
 pub mod style;
@@ -69,16 +70,7 @@ pub fn write_pending_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<Pending> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let pending = Pending {
-        tmp: dir.join(temporary_name(&name, std::process::id())),
-        path: path.to_path_buf(),
-        committed: false,
-    };
+    let pending = pending_for(path);
     (|| -> Result<()> {
         let file = std::fs::File::create(&pending.tmp)?;
         let mut w = std::io::BufWriter::new(WritingBack::new(file));
@@ -89,6 +81,64 @@ pub fn write_pending_with(
     })()
     .with_context(|| format!("无法写入输出文件 {}", path.display()))?;
     Ok(pending)
+}
+
+/// A large output (the detail CSV) being written under its temporary name, around the page
+/// cache where the file system allows it (see [`direct`]), with the same content: filled
+/// through [`Writing::writer`] over a run, then [`Writing::finish`]ed. Dropped unfinished,
+/// the temporary file is removed.
+pub struct Writing {
+    pending: Pending,
+    w: direct::DirectFile<std::io::BufWriter<WritingBack>>,
+}
+
+impl Writing {
+    /// Creates `path`'s temporary file.
+    ///
+    /// # Errors
+    /// The file cannot be created.
+    pub fn create(path: &Path) -> Result<Writing> {
+        let pending = pending_for(path);
+        let w = direct::create(&pending.tmp, |f| {
+            std::io::BufWriter::new(WritingBack::new(f))
+        })
+        .with_context(|| format!("无法写入输出文件 {}", path.display()))?;
+        Ok(Writing { pending, w })
+    }
+
+    pub fn writer(&mut self) -> &mut dyn Write {
+        &mut self.w
+    }
+
+    /// Writes what is buffered and syncs the file; it is then ready to be renamed into place.
+    ///
+    /// # Errors
+    /// Writing or syncing failed (the temporary file is removed).
+    pub fn finish(self) -> Result<Pending> {
+        let Writing { pending, w } = self;
+        (|| -> Result<()> {
+            let w = w.finish()?;
+            let file = w.into_inner().map_err(|e| e.into_error())?.file;
+            file.sync_all()?;
+            Ok(())
+        })()
+        .with_context(|| format!("无法写入输出文件 {}", pending.path.display()))?;
+        Ok(pending)
+    }
+}
+
+/// The [`Pending`] output of `path`: its temporary name in the same folder.
+fn pending_for(path: &Path) -> Pending {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    Pending {
+        tmp: dir.join(temporary_name(&name, std::process::id())),
+        path: path.to_path_buf(),
+        committed: false,
+    }
 }
 
 /// A file that asks the system to start writing its content to disk every
