@@ -231,6 +231,22 @@ pub fn read_validate(
     output: Option<&Path>,
     progress: OnProgress,
 ) -> Result<Read> {
+    read_validate_each(input, config_path, cfg, output, progress, &mut |_| {})
+}
+
+/// [`read_validate`], calling `after` once each file has been validated (in path order; see
+/// [`Validator::last_file`]).
+///
+/// # Errors
+/// As [`run`].
+pub fn read_validate_each(
+    input: &Path,
+    config_path: &Path,
+    cfg: &Config,
+    output: Option<&Path>,
+    progress: OnProgress,
+    after: &mut dyn FnMut(&Validator),
+) -> Result<Read> {
     let units = UnitMatcher::new(cfg);
     // Each file is validated as soon as it and the files before it are read.
     let mut validator = Validator::new(cfg, &units);
@@ -240,6 +256,7 @@ pub fn read_validate(
             files_read += 1;
             let rel = f.rel.clone();
             crate::timing::time(&format!("validate {rel}"), || validator.file(f));
+            after(&validator);
         })
     })?;
     let validated = crate::timing::time("validate-finish", || validator.finish());

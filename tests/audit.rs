@@ -130,3 +130,103 @@ fn rejected_rows_are_listed_with_reason_and_raw_values() {
     );
     assert!(w.path("out/2023年度支出明细.csv").exists());
 }
+
+#[test]
+fn the_detail_csv_written_file_by_file_equals_the_one_from_the_finished_validation() {
+    // A run writes each file's CSV lines as soon as the file is validated, naming each
+    // project as configured for its unit, else as first typed so far. The same bytes must
+    // come from the finished validation's per-unit project lists: here with projects typed
+    // differently in later files, a configured project used by another unit, and a name
+    // that needs quoting.
+    let w = Workdir::new("audit-detail-by-file");
+    copy_dir(&root().join("input"), &w.path("in"));
+    // A configured project spelt otherwise than in the ledgers.
+    let toml = std::fs::read_to_string(w.path("in/jixiao.toml")).unwrap();
+    let toml = toml.replacen(
+        "  \"历史文化名城保护经费\",\n",
+        "  \"历史文化名城保护经费\",\n  \"专项 测试经费\",\n",
+        1,
+    );
+    assert!(toml.contains("专项 测试经费"));
+    std::fs::write(w.path("in/jixiao.toml"), toml).unwrap();
+    let head = "支付日期,支付凭证号,预算单位,项目名称,支出类型,经济分类,资金性质,摘要,支付金额\n";
+    std::fs::write(
+        w.path("in/支付明细/2023年06月补充.csv"),
+        format!(
+            "{head}2023-06-15,BC0001,市城建档案馆,城乡建设 事务管理经费,项目支出,30226 劳务费,一般公共预算,补充一,100.00\n\
+             2023-06-16,BC0002,市住建局本级,新 项目甲,项目支出,30226 劳务费,一般公共预算,补充二,200.50\n\
+             2023-06-17,BC0003,市住建局本级,\"项目,乙\"\"丙\"\"\",项目支出,30226 劳务费,一般公共预算,\"摘要,有逗号\",3.07\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        w.path("in/支付明细/2023年11月补充.csv"),
+        format!(
+            "{head}2023-11-15,BC0004,市住建局本级,新项目甲,项目支出,30226 劳务费,一般公共预算,补充四,10.00\n\
+             2023-11-16,BC0005,市城建档案馆,新项目甲,项目支出,30226 劳务费,一般公共预算,补充五,20.00\n\
+             2023-11-17,BC0006,市住建局本级,城乡建设事务管理经费 ,项目支出,30226 劳务费,一般公共预算,补充六,30.00\n\
+             2023-11-18,BC0007,市城建档案馆, 城乡建设事务管理经费,项目支出,30226 劳务费,一般公共预算,补充七,40.00\n\
+             2023-11-19,BC0008,市城建档案馆,专项测试经费,项目支出,30226 劳务费,一般公共预算,补充八,50.00\n\
+             2023-11-20,BC0009,市住建局本级,专项测试经费,项目支出,30226 劳务费,一般公共预算,补充九,60.00\n"
+        ),
+    )
+    .unwrap();
+    w.run(&["run", "--input", "in", "--output", "out"]);
+    let written = std::fs::read(w.path("out/2023年度支出明细.csv")).unwrap();
+
+    let config = w.path("in/jixiao.toml");
+    let cfg = jixiao::config::Config::load(&config).unwrap();
+    let read = jixiao::pipeline::read_validate(
+        &w.path("in"),
+        &config,
+        &cfg,
+        None,
+        &jixiao::pipeline::silent,
+    )
+    .unwrap();
+    let mut whole = Vec::new();
+    jixiao::render::audit::write_detail_csv(&cfg, &read.validated, &mut whole).unwrap();
+    assert!(written == whole, "the run's detail CSV differs");
+    let text = String::from_utf8(written).unwrap();
+    for line in [
+        ",BC0004,",
+        ",BC0005,",
+        ",BC0006,",
+        ",BC0007,",
+        "\"项目,乙\"\"丙\"\"\"",
+    ] {
+        assert!(text.contains(line), "no {line}");
+    }
+    // The later spellings are shown as first typed; the configured unit keeps its name.
+    let line = |voucher: &str| {
+        text.lines()
+            .find(|l| l.contains(voucher))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        line(",BC0004,").contains(",新 项目甲,"),
+        "{}",
+        line(",BC0004,")
+    );
+    assert!(
+        line(",BC0005,").contains(",新 项目甲,"),
+        "{}",
+        line(",BC0005,")
+    );
+    assert!(
+        line(",BC0006,").contains(",城乡建设事务管理经费,"),
+        "{}",
+        line(",BC0006,")
+    );
+    assert!(
+        line(",BC0008,").contains(",专项测试经费,"),
+        "{}",
+        line(",BC0008,")
+    );
+    assert!(
+        line(",BC0009,").contains(",专项 测试经费,"),
+        "{}",
+        line(",BC0009,")
+    );
+}

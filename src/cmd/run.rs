@@ -5,7 +5,7 @@
 use crate::cmd::{Paths, print_problems};
 use crate::config::Config;
 use crate::pipeline;
-use crate::render::{audit, remove_stale_temporaries, report, write_pending_with};
+use crate::render::{Writing, audit, remove_stale_temporaries, report, write_pending_with};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -45,27 +45,41 @@ pub fn run(paths: &Paths) -> Result<i32> {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
     }
     let evicting = evict_previous(&out_dir.join(&csv_name));
-    let read = pipeline::read_validate(
+    // The detail CSV (large; it needs only the validated rows) is written under its
+    // temporary name file by file, as each file is validated while later ones are read.
+    let mut csv = Writing::create(&out_dir.join(&csv_name))?;
+    let mut detail = audit::DetailCsv::new(&cfg, csv.writer())
+        .with_context(|| format!("无法写入输出文件 {}", out_dir.join(&csv_name).display()))?;
+    let mut csv_error: Option<anyhow::Error> = None;
+    let read = pipeline::read_validate_each(
         &paths.input(),
         &config,
         &cfg,
         Some(&out_dir),
         &crate::cmd::progress,
+        &mut |validator| {
+            if csv_error.is_none() {
+                let (ledger, rows, display) = validator.last_file();
+                crate::timing::time("detail-csv-file", || {
+                    if let Err(e) = detail.append(ledger, rows, display, csv.writer()) {
+                        csv_error = Some(e);
+                    }
+                });
+            }
+        },
     )?;
+    if let Some(e) = csv_error {
+        return Err(e.context(format!(
+            "无法写入输出文件 {}",
+            out_dir.join(&csv_name).display()
+        )));
+    }
     crate::cmd::progress_writing();
-    // The detail CSV (large; it needs only the validated rows) is written under its
-    // temporary name while the figures are computed and the workbooks built in memory;
+    // The CSV is synced while the figures are computed and the workbooks built in memory;
     // all are put in place once the report draft's template has been checked (a broken
     // custom template is a usage error: then nothing is written).
-    let validated = read.validated.clone();
     let (csv, built) = rayon::join(
-        || {
-            crate::timing::time("detail-csv", || {
-                write_pending_with(&out_dir.join(&csv_name), |w| {
-                    audit::write_detail_csv(&cfg, &validated, w)
-                })
-            })
-        },
+        || crate::timing::time("detail-csv", || csv.finish()),
         || crate::timing::time("workbooks", || build(&cfg, read, &config)),
     );
     let (outcome, unfilled, books) = built?;
@@ -141,8 +155,11 @@ fn evict_previous(path: &std::path::Path) -> std::thread::JoinHandle<()> {
 /// the report workbook and the report draft.
 struct Books {
     audit: Vec<u8>,
-    report: Option<(Vec<u8>, Vec<u8>)>,
+    report: Documents,
 }
+
+/// The report workbook and the report draft, unless the input has errors.
+type Documents = Option<(Vec<u8>, Vec<u8>)>;
 
 /// Computes the figures and builds the workbooks and the draft; also returns the outcome and
 /// the draft's unfilled sections.
@@ -153,17 +170,17 @@ fn build(
 ) -> Result<(pipeline::Outcome, Vec<String>, Books)> {
     let computed = crate::timing::time("compute", || pipeline::compute(cfg, &read))?;
     let outcome = pipeline::assemble(read, computed);
-    // The report draft's text, from the same tables.
+    // The audit workbook, and the report's two documents (the draft's text from the same
+    // tables), are built side by side.
     let config_dir = config.parent().unwrap_or(std::path::Path::new("."));
-    let (draft_blocks, unfilled) = crate::timing::time("narrative", || {
-        crate::narrative::draft(cfg, &outcome, config_dir)
-    })?;
-    // The audit workbook and the report's two documents are built side by side.
     let (audit, report) = rayon::join(
         || crate::timing::time("audit-bytes", || audit::audit_bytes(cfg, &outcome)),
-        || -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        || -> Result<(Documents, Vec<String>)> {
+            let (draft_blocks, unfilled) = crate::timing::time("narrative", || {
+                crate::narrative::draft(cfg, &outcome, config_dir)
+            })?;
             if outcome.has_errors() {
-                return Ok(None);
+                return Ok((None, unfilled));
             }
             let tables = outcome
                 .report
@@ -180,9 +197,11 @@ fn build(
             let draft = crate::timing::time("docx-bytes", || {
                 crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)
             })?;
-            Ok(Some((bytes, draft)))
+            Ok((Some((bytes, draft)), unfilled))
         },
     );
-    let (audit, report) = (audit?, report?);
+    // A broken custom template (the draft's) is the error to report first.
+    let (report, unfilled) = report?;
+    let audit = audit?;
     Ok((outcome, unfilled, Books { audit, report }))
 }

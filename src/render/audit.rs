@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::diag::Problem;
+use crate::ledger::Ledger;
 use crate::model::*;
 use crate::pipeline::{Check, Outcome};
 use crate::render::report::{new_workbook, write_table};
@@ -10,6 +11,7 @@ use crate::render::style::Styles;
 use crate::tables::{Cell, RowStyle, Table};
 use anyhow::Result;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::io::Write;
 
 /// Excel's row limit, less the title and header rows.
@@ -376,8 +378,18 @@ fn budget_detail(cfg: &Config, o: &Outcome, year: i32) -> Table {
     t
 }
 
+/// The detail CSV's first bytes: the BOM and the header line.
+const CSV_HEAD: &str = "\u{FEFF}文件,工作表,行,支付日期,月份,单位,项目,支出类型,经济分类,经济分类名称,资金性质,凭证号,摘要,金额（元）\r\n";
+
+/// Rows formatted at a time (on every core when there are many).
+const CSV_CHUNK: usize = 16_384;
+
 /// Writes the detail CSV: UTF-8 with BOM, one line per used payment row, with provenance
 /// and every normalised field. No row limit.
+///
+/// The same bytes as a run's [`DetailCsv`], which writes each file's rows as soon as they
+/// are validated; this form works from the finished validation (projects' display names
+/// from its per-unit lists).
 ///
 /// # Errors
 /// The writer's error.
@@ -386,64 +398,166 @@ pub fn write_detail_csv(
     v: &crate::stages::validate::Validated,
     w: &mut dyn Write,
 ) -> Result<()> {
-    use rayon::prelude::*;
-    w.write_all(b"\xEF\xBB\xBF")?;
-    w.write_all(
-        "文件,工作表,行,支付日期,月份,单位,项目,支出类型,经济分类,经济分类名称,资金性质,凭证号,摘要,金额（元）\r\n"
-            .as_bytes(),
-    )?;
+    w.write_all(CSV_HEAD.as_bytes())?;
     let l = &v.payments;
-    // Every repeated text escaped once, by id: sources, units, projects (their display
-    // names, per unit), classes with their names, memos.
-    let field = |s: &str| {
-        let mut f = Vec::new();
-        push_csv_field(&mut f, s);
-        String::from_utf8_lossy(&f).into_owned()
-    };
-    let sources: Vec<String> = l
-        .sources
-        .iter()
-        .map(|(file, sheet)| format!("{},{}", field(file), field(sheet)))
-        .collect();
-    let units: Vec<String> = cfg.units.iter().map(|u| field(&u.name)).collect();
-    // By project id, its display name for each unit that has it (one unit, almost always):
-    // an index and a short scan a row, no hashing.
-    let mut projects: Vec<Vec<(u32, String)>> = vec![Vec::new(); l.projects.len()];
+    let mut texts = CsvTexts::new(cfg);
+    texts.extend(l);
+    // By project id, its display name for each unit that has it (one unit, almost always).
     for (u, list) in v.projects.per_unit.iter().enumerate() {
         for (key, display) in list {
             if let Some(id) = l.projects.find(key) {
-                let names = &mut projects[id as usize];
-                let shown = field(display);
-                match names.iter_mut().find(|(unit, _)| *unit == u as u32) {
-                    Some(named) => named.1 = shown,
-                    None => names.push((u as u32, shown)),
-                }
+                texts.name_project(id, u as u32, display);
             }
         }
     }
-    let project_keys: Vec<String> = l.projects.values().iter().map(|k| field(k)).collect();
-    let econs: Vec<String> = l
-        .econs
-        .values()
-        .iter()
-        .map(|e| {
-            format!(
-                "{},{}",
-                field(e),
-                field(crate::econ::name_for_code(e).unwrap_or(""))
-            )
+    texts.write_rows(l, 0..l.len(), w)
+}
+
+/// The detail CSV of a run, written file by file as each file is validated (while later
+/// files are still being read): its formatting is off the end of the run, where it was the
+/// longest stage. Rows of a file are final once validated (later files only append), and so
+/// is each project's display name once its key has been seen: the configured name for the
+/// unit, else the name as first typed in the run (see `validate::project_order`).
+pub struct DetailCsv {
+    texts: CsvTexts,
+    /// (unit, project key) → the configured name (the last of a unit's entries with that key).
+    configured: HashMap<(u32, String), String>,
+}
+
+impl DetailCsv {
+    /// Writes the header.
+    ///
+    /// # Errors
+    /// The writer's error.
+    pub fn new(cfg: &Config, w: &mut dyn Write) -> Result<DetailCsv> {
+        w.write_all(CSV_HEAD.as_bytes())?;
+        let mut configured = HashMap::new();
+        for (u, unit) in cfg.units.iter().enumerate() {
+            for p in &unit.projects {
+                configured.insert(
+                    (u as u32, crate::stages::normalise::project_key(p)),
+                    p.trim().to_string(),
+                );
+            }
+        }
+        Ok(DetailCsv {
+            texts: CsvTexts::new(cfg),
+            configured,
         })
-        .collect();
-    let format_rows = |range: std::ops::Range<usize>| -> Vec<u8> {
+    }
+
+    /// Writes rows `rows` of the run's ledger `l` (a file just validated); `display` is each
+    /// project key's name as first typed so far.
+    ///
+    /// # Errors
+    /// The writer's error.
+    pub fn append(
+        &mut self,
+        l: &Ledger,
+        rows: std::ops::Range<usize>,
+        display: &HashMap<String, String>,
+        w: &mut dyn Write,
+    ) -> Result<()> {
+        self.texts.extend(l);
+        for i in rows.clone() {
+            let (unit, project) = (l.unit[i], l.project[i]);
+            if self.texts.project_named(project, unit) {
+                continue;
+            }
+            let key = l.projects.get(project);
+            let name = if key.is_empty() {
+                key
+            } else {
+                self.configured
+                    .get(&(unit, key.to_string()))
+                    .or_else(|| display.get(key))
+                    .map_or(key, String::as_str)
+            };
+            self.texts.name_project(project, unit, name);
+        }
+        self.texts.write_rows(l, rows, w)
+    }
+}
+
+/// The detail CSV's repeated texts, each escaped once, by id: sources, units, projects
+/// (their display names, per unit), classes with their names.
+struct CsvTexts {
+    sources: Vec<String>,
+    units: Vec<String>,
+    /// By project id: its display name for each unit that has it (one unit, almost always):
+    /// an index and a short scan a row, no hashing.
+    projects: Vec<Vec<(u32, String)>>,
+    project_keys: Vec<String>,
+    econs: Vec<String>,
+}
+
+fn csv_field(s: &str) -> String {
+    let mut f = Vec::new();
+    push_csv_field(&mut f, s);
+    String::from_utf8_lossy(&f).into_owned()
+}
+
+impl CsvTexts {
+    fn new(cfg: &Config) -> CsvTexts {
+        CsvTexts {
+            sources: Vec::new(),
+            units: cfg.units.iter().map(|u| csv_field(&u.name)).collect(),
+            projects: Vec::new(),
+            project_keys: Vec::new(),
+            econs: Vec::new(),
+        }
+    }
+
+    /// Takes in the ledger's sources, projects and classes added since the last call (ids
+    /// only grow).
+    fn extend(&mut self, l: &Ledger) {
+        for (file, sheet) in &l.sources[self.sources.len().min(l.sources.len())..] {
+            self.sources
+                .push(format!("{},{}", csv_field(file), csv_field(sheet)));
+        }
+        let keys = l.projects.values();
+        for k in &keys[self.project_keys.len().min(keys.len())..] {
+            self.project_keys.push(csv_field(k));
+        }
+        self.projects.resize_with(keys.len(), Vec::new);
+        let econs = l.econs.values();
+        for e in &econs[self.econs.len().min(econs.len())..] {
+            self.econs.push(format!(
+                "{},{}",
+                csv_field(e),
+                csv_field(crate::econ::name_for_code(e).unwrap_or(""))
+            ));
+        }
+    }
+
+    fn project_named(&self, project: u32, unit: u32) -> bool {
+        self.projects
+            .get(project as usize)
+            .is_some_and(|names| names.iter().any(|(u, _)| *u == unit))
+    }
+
+    /// Names project `project` for `unit` (a later name for the same unit replaces it).
+    fn name_project(&mut self, project: u32, unit: u32, display: &str) {
+        let Some(names) = self.projects.get_mut(project as usize) else {
+            return;
+        };
+        let shown = csv_field(display);
+        match names.iter_mut().find(|(u, _)| *u == unit) {
+            Some(named) => named.1 = shown,
+            None => names.push((unit, shown)),
+        }
+    }
+
+    fn format_rows(&self, l: &Ledger, range: std::ops::Range<usize>) -> Vec<u8> {
         let mut out: Vec<u8> = Vec::with_capacity(range.len() * 200);
         for i in range {
             let d = l.date[i];
             let (unit, project) = (l.unit[i], l.project[i]);
-            let project = projects[project as usize]
+            let project = self.projects[project as usize]
                 .iter()
                 .find(|(u, _)| *u == unit)
-                .map_or(&project_keys[project as usize], |(_, name)| name);
-            out.extend_from_slice(sources[l.source[i] as usize].as_bytes());
+                .map_or(&self.project_keys[project as usize], |(_, name)| name);
+            out.extend_from_slice(self.sources[l.source[i] as usize].as_bytes());
             out.push(b',');
             push_int(&mut out, u64::from(l.row[i]), 1);
             out.push(b',');
@@ -455,10 +569,10 @@ pub fn write_detail_csv(
             out.push(b',');
             push_int(&mut out, (d / 100 % 100).max(0) as u64, 1);
             for f in [
-                units.get(unit as usize).map_or("", |s| s.as_str()),
+                self.units.get(unit as usize).map_or("", |s| s.as_str()),
                 project,
                 l.kind[i].label(),
-                &econs[l.econ[i] as usize],
+                &self.econs[l.econ[i] as usize],
                 l.fund[i].label(),
             ] {
                 out.push(b',');
@@ -479,20 +593,34 @@ pub fn write_detail_csv(
             out.extend_from_slice(b"\r\n");
         }
         out
-    };
-    // Chunks formatted on every core, written in order; a bounded number in memory at once.
-    const CHUNK: usize = 16_384;
-    let chunks: Vec<std::ops::Range<usize>> = (0..l.len())
-        .step_by(CHUNK)
-        .map(|s| s..(s + CHUNK).min(l.len()))
-        .collect();
-    for batch in chunks.chunks(2 * rayon::current_num_threads().max(1)) {
-        let formatted: Vec<Vec<u8>> = batch.par_iter().cloned().map(format_rows).collect();
-        for bytes in formatted {
-            w.write_all(&bytes)?;
-        }
     }
-    Ok(())
+
+    /// Formats rows `rows` (chunks on every core, a bounded number in memory at once) and
+    /// writes them in order.
+    fn write_rows(
+        &self,
+        l: &Ledger,
+        rows: std::ops::Range<usize>,
+        w: &mut dyn Write,
+    ) -> Result<()> {
+        use rayon::prelude::*;
+        let chunks: Vec<std::ops::Range<usize>> = rows
+            .clone()
+            .step_by(CSV_CHUNK)
+            .map(|s| s..(s + CSV_CHUNK).min(rows.end))
+            .collect();
+        for batch in chunks.chunks(2 * rayon::current_num_threads().max(1)) {
+            let formatted: Vec<Vec<u8>> = batch
+                .par_iter()
+                .cloned()
+                .map(|r| self.format_rows(l, r))
+                .collect();
+            for bytes in formatted {
+                w.write_all(&bytes)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `n` in decimal, zero-padded to `width` digits.

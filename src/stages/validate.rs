@@ -135,6 +135,8 @@ pub struct Validator<'a> {
     keys: Vec<u64>,
     /// Project key → its name as first typed.
     display: HashMap<String, String>,
+    /// The rows of the run's ledger the last file added.
+    last_rows: std::ops::Range<usize>,
     unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)>,
 }
 
@@ -148,8 +150,15 @@ impl<'a> Validator<'a> {
             dup_keys: Default::default(),
             keys: Vec::new(),
             display: HashMap::new(),
+            last_rows: 0..0,
             unrecognised: Vec::new(),
         }
+    }
+
+    /// The run's ledger so far, the rows the last file added to it, and each project key's
+    /// name as first typed so far (what the detail CSV needs to write that file's rows).
+    pub fn last_file(&self) -> (&Ledger, std::ops::Range<usize>, &HashMap<String, String>) {
+        (&self.v.payments, self.last_rows.clone(), &self.display)
     }
 
     /// The next file, in path order.
@@ -376,6 +385,7 @@ impl<'a> Validator<'a> {
             v.rejected.append(&mut s.rejected);
         }
         crate::timing::time("sum-file", || self.sum_file(first_row));
+        self.last_rows = first_row..self.v.payments.len();
     }
 
     /// The group sums of the rows the last file added (see `aggregate::Partial`).
