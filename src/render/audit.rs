@@ -11,6 +11,7 @@ use crate::render::style::Styles;
 use crate::tables::{Cell, RowStyle, Table};
 use anyhow::Result;
 use rust_decimal::Decimal;
+use rust_xlsxwriter::Worksheet;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -52,24 +53,40 @@ fn push_limited(t: &mut Table, style: RowStyle, cells: Vec<Cell>) {
 /// Only an internal writer error.
 pub fn audit_bytes(cfg: &Config, o: &Outcome) -> Result<Vec<u8>> {
     let year = cfg.report.year;
-    let tables = vec![
+    let tables = [
         sources(o, year),
         checks(&o.checks, year),
         tails(o, year),
         exceptions(o, year),
         findings(o, year),
         problems(&o.problems, year),
-        budget_detail(cfg, o, year),
     ];
+    let budgets = budget_detail(cfg, o, year);
     let mut wb = new_workbook(year, &format!("{year}年度核对底稿"))?;
     // The fastest deflate: the 预算明细 sheet of a city's year is ~7 MB of XML; the default
     // level took ~0.07 s longer, at the end of the run, to make the file 0.67 MB, not 1.2 MB.
     wb.set_zip_compression_level(1);
     let st = Styles::new();
-    for t in &tables {
-        write_table(wb.add_worksheet(), t, &st)?;
+    // The sheets are filled apart (rust_xlsxwriter hashes every cell's format: the
+    // 预算明细 sheet of a city's year, ~185,000 cells, took ~0.08 s), 预算明细 beside the
+    // rest, then added in order; their texts and formats are numbered when saved.
+    let sheet = |t: &Table| -> Result<Worksheet> {
+        let mut ws = Worksheet::new();
+        write_table(&mut ws, t, &st)?;
+        Ok(ws)
+    };
+    let (sheets, last) = rayon::join(
+        || tables.iter().map(sheet).collect::<Result<Vec<_>>>(),
+        || sheet(&budgets),
+    );
+    for ws in sheets?.into_iter().chain([last?]) {
+        wb.push_worksheet(ws);
     }
-    Ok(wb.save_to_buffer()?)
+    let bytes = wb.save_to_buffer()?;
+    // Freeing the workbook's ~200,000 cells (~0.02 s) is left to a thread of the pool,
+    // off the end of the run.
+    rayon::spawn(move || drop((wb, tables, budgets)));
+    Ok(bytes)
 }
 
 fn sources(o: &Outcome, year: i32) -> Table {
