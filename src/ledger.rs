@@ -118,6 +118,15 @@ impl Texts {
         self.text.shrink_to_fit();
         self.end.shrink_to_fit();
     }
+
+    fn bytes(&self) -> usize {
+        self.text.len()
+    }
+
+    fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.end.reserve(rows);
+    }
 }
 
 /// A date as the `i32` `yyyymmdd` (sortable; a polars column as is).
@@ -333,7 +342,36 @@ impl Remap {
     }
 }
 
+/// The most rows [`Ledger::reserve_like`] reserves room for at once (~300 MB of address
+/// space; only the rows written are ever in memory).
+pub const RESERVE_ROWS: usize = 4_000_000;
+
 impl Ledger {
+    /// When the rows of `incoming` do not fit, reserves room for `times` as many rows (and
+    /// texts) as they hold — at most [`RESERVE_ROWS`] rows' worth (beyond, columns double as
+    /// usual).
+    pub fn reserve_like(&mut self, incoming: &[&Ledger], times: usize) {
+        let rows: usize = incoming.iter().map(|l| l.len()).sum();
+        if rows == 0 || self.amount.capacity() >= self.len() + rows {
+            return;
+        }
+        let vouchers: usize = incoming.iter().map(|l| l.vouchers.bytes()).sum();
+        let memos: usize = incoming.iter().map(|l| l.memos.bytes()).sum();
+        let times = times.clamp(1, (RESERVE_ROWS / rows).max(1));
+        let more = rows * times;
+        self.source.reserve(more);
+        self.row.reserve(more);
+        self.date.reserve(more);
+        self.unit.reserve(more);
+        self.project.reserve(more);
+        self.kind.reserve(more);
+        self.econ.reserve(more);
+        self.fund.reserve(more);
+        self.amount.reserve(more);
+        self.vouchers.reserve(more, vouchers.saturating_mul(times));
+        self.memos.reserve(more, memos.saturating_mul(times));
+    }
+
     /// The ids of `other`'s sources and texts in this ledger, adding those it lacks.
     pub fn remap(&mut self, other: &Ledger) -> Remap {
         Remap {
@@ -433,5 +471,33 @@ mod tests {
         assert_eq!((x.voucher, y.voucher, y.amount), ("ZF1", "", -7));
         assert_eq!((x.memo, y.memo), ("", "冲销，退回"));
         assert_eq!(unpack_date(pack_date(x.date)), x.date);
+    }
+
+    #[test]
+    fn room_is_reserved_once_for_the_files_to_come_within_a_bound() {
+        let mut file = Ledger::default();
+        file.source_id(&Arc::from("f.xlsx"), &Arc::from("支付明细"));
+        file.econs.id("30227");
+        let p = file.projects.id("甲项目");
+        for _ in 0..3 {
+            file.push(row("ZF1", p, 5));
+        }
+        let mut run = Ledger::default();
+        // Eleven more files like this one: room for all twelve at once.
+        run.reserve_like(&[&file], 12);
+        assert!(run.amount.capacity() >= 36 && run.vouchers.end.capacity() >= 36);
+        assert!(run.vouchers.text.capacity() >= 36 * 3);
+        let m = run.remap(&file);
+        for i in 0..3 {
+            run.push_from(&file, i, &m);
+        }
+        let cap = run.amount.capacity();
+        run.reserve_like(&[&file], 12);
+        assert_eq!(run.amount.capacity(), cap, "fits: nothing reserved");
+        assert_eq!((run.len(), run.get(2).voucher), (3, "ZF1"));
+        // Any number of files to come: never more than the bound.
+        let mut run = Ledger::default();
+        run.reserve_like(&[&file], usize::MAX);
+        assert!(run.amount.capacity() <= RESERVE_ROWS + 3);
     }
 }

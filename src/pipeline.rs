@@ -102,7 +102,7 @@ pub fn read_folder(
     progress: OnProgress,
 ) -> Result<(Vec<FileResult>, Vec<Problem>)> {
     let mut files = Vec::new();
-    let problems = read_folder_each(input, config_path, cfg, units, skip, progress, |f| {
+    let problems = read_folder_each(input, config_path, cfg, units, skip, progress, |f, _| {
         files.push(f)
     })?;
     Ok((files, problems))
@@ -111,7 +111,8 @@ pub fn read_folder(
 /// Lists the files of `input` (not `skip`, the output folder), reads and normalises them on
 /// every core — each worker takes the next file in path order — and hands each result to
 /// `on_file` in path order, as soon as it and every file before it are done (so the caller
-/// validates early files while later ones are read). Returns the problems of the listing.
+/// validates early files while later ones are read), with the number of files still to come.
+/// Returns the problems of the listing.
 ///
 /// # Errors
 /// A usage error: the input folder does not exist or cannot be listed.
@@ -122,7 +123,7 @@ pub fn read_folder_each(
     units: &UnitMatcher,
     skip: Option<&Path>,
     progress: OnProgress,
-    mut on_file: impl FnMut(FileResult),
+    mut on_file: impl FnMut(FileResult, usize),
 ) -> Result<Vec<Problem>> {
     if !input.is_dir() {
         bail!("输入文件夹 {} 不存在", input.display());
@@ -188,7 +189,7 @@ pub fn read_folder_each(
         for (i, r) in rx {
             pending.insert(i, r);
             while let Some(r) = pending.remove(&want) {
-                on_file(r);
+                on_file(r, total - want - 1);
                 want += 1;
             }
         }
@@ -252,12 +253,21 @@ pub fn read_validate_each(
     let mut validator = Validator::new(cfg, &units);
     let mut files_read = 0;
     let mut problems = crate::timing::time("read+validate", || {
-        read_folder_each(input, config_path, cfg, &units, output, progress, |f| {
-            files_read += 1;
-            let rel = f.rel.clone();
-            crate::timing::time(&format!("validate {rel}"), || validator.file(f));
-            after(&validator);
-        })
+        read_folder_each(
+            input,
+            config_path,
+            cfg,
+            &units,
+            output,
+            progress,
+            |f, to_come| {
+                files_read += 1;
+                let rel = f.rel.clone();
+                validator.expect_files(to_come);
+                crate::timing::time(&format!("validate {rel}"), || validator.file(f));
+                after(&validator);
+            },
+        )
     })?;
     let validated = crate::timing::time("validate-finish", || validator.finish());
     problems.extend(validated.problems.iter().cloned());
@@ -481,7 +491,7 @@ mod tests {
         let units = UnitMatcher::new(&cfg);
         let mut order = Vec::new();
         let config = dir.join("jixiao.toml");
-        let problems = read_folder_each(&dir, &config, &cfg, &units, None, &silent, |f| {
+        let problems = read_folder_each(&dir, &config, &cfg, &units, None, &silent, |f, _| {
             order.push((
                 f.rel.clone(),
                 f.sheets.iter().map(|s| s.payments.len()).sum::<usize>(),

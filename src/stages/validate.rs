@@ -137,6 +137,8 @@ pub struct Validator<'a> {
     display: HashMap<String, String>,
     /// The rows of the run's ledger the last file added.
     last_rows: std::ops::Range<usize>,
+    /// How many files are still to come after the next one (a hint for reserving room).
+    files_after: usize,
     unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)>,
 }
 
@@ -151,6 +153,7 @@ impl<'a> Validator<'a> {
             keys: Vec::new(),
             display: HashMap::new(),
             last_rows: 0..0,
+            files_after: 0,
             unrecognised: Vec::new(),
         }
     }
@@ -161,8 +164,25 @@ impl<'a> Validator<'a> {
         (&self.v.payments, self.last_rows.clone(), &self.display)
     }
 
+    /// How many files will follow the next one: the run's ledger then reserves room as if
+    /// each were like it, once, instead of doubling its columns again and again (each
+    /// doubling copied them into fresh pages: ~1.5 % of a 12-file run). Room never used is
+    /// only address space: its pages are never touched.
+    pub fn expect_files(&mut self, after: usize) {
+        self.files_after = after;
+    }
+
     /// The next file, in path order.
     pub fn file(&mut self, mut f: FileResult) {
+        let incoming: Vec<&Ledger> = f.sheets.iter().map(|s| &s.payments).collect();
+        self.v
+            .payments
+            .reserve_like(&incoming, 1 + self.files_after);
+        let rows: usize = incoming.iter().map(|l| l.len()).sum();
+        if rows > 0 && self.keys.capacity() < self.keys.len() + rows {
+            let times = (1 + self.files_after).min((crate::ledger::RESERVE_ROWS / rows).max(1));
+            self.keys.reserve(rows * times);
+        }
         let v = &mut self.v;
         let read = f.read_error.is_none();
         v.files.push((f.rel.clone(), f.size, read));
