@@ -40,6 +40,15 @@ pub fn norm(s: &str) -> String {
     }
 }
 
+/// The text of a cell, trimmed; borrowed when the cell holds text (the common case).
+fn cell_str(d: &Data) -> std::borrow::Cow<'_, str> {
+    match d {
+        Data::String(s) => std::borrow::Cow::Borrowed(s.trim()),
+        Data::Empty => std::borrow::Cow::Borrowed(""),
+        d => std::borrow::Cow::Owned(cell_text(d)),
+    }
+}
+
 /// The text of a cell as typed (numbers in their shortest form).
 pub fn cell_text(d: &Data) -> String {
     match d {
@@ -814,11 +823,7 @@ impl<'a> RowCtx<'a> {
 
     /// The text of a field, borrowed when the cell holds text (the common case).
     fn str(&self, r: u32, f: Field) -> std::borrow::Cow<'a, str> {
-        match self.get(r, f) {
-            Data::String(s) => std::borrow::Cow::Borrowed(s.trim()),
-            Data::Empty => std::borrow::Cow::Borrowed(""),
-            d => std::borrow::Cow::Owned(cell_text(d)),
-        }
+        cell_str(self.get(r, f))
     }
 
     /// One row of the table: `cells` are its non-empty cells inside the header's columns.
@@ -959,7 +964,6 @@ impl<'a> RowCtx<'a> {
         let unit = if unit_text.is_empty() {
             None
         } else {
-            let code = self.str(r, Field::UnitCode);
             let units = self.units;
             let key = (
                 self.field_id(r, Field::Unit).unwrap_or(NO_CELL),
@@ -968,6 +972,7 @@ impl<'a> RowCtx<'a> {
             let (found, seen) = match self.cache.units.get(&key) {
                 Some(x) => x.clone(),
                 None => {
+                    let code = self.str(r, Field::UnitCode);
                     let x = units.find(&unit_text, &code);
                     out.units_seen.push(UnitSeen {
                         name: unit_text.trim().to_string(),
@@ -1030,21 +1035,22 @@ impl<'a> RowCtx<'a> {
                 }
             }
         };
-        let project_raw = self.str(r, Field::Project);
+        // Texts are trimmed and parsed only for a value not seen before in the sheet.
+        let project_cell = self.get(r, Field::Project);
         let projects = &mut out.payments.projects;
         let project_id = self
             .cache
             .project
             .get(self.field_id(r, Field::Project), || {
-                projects.id(&project_key(&project_raw))
+                projects.id(&project_key(&cell_str(project_cell)))
             });
         let kind_id = self.field_id(r, Field::SpendKind);
         let mut inferred = false;
-        let kind_text = self.str(r, Field::SpendKind);
+        let kind_cell = self.get(r, Field::SpendKind);
         let spend = match self
             .cache
             .kind
-            .get(kind_id, || parse_spend_kind(&kind_text))
+            .get(kind_id, || parse_spend_kind(&cell_str(kind_cell)))
         {
             Ok(Some(k)) => k,
             Ok(None) => {
@@ -1077,8 +1083,12 @@ impl<'a> RowCtx<'a> {
         };
         let fund = if self.col(Field::Fund).is_some() {
             let fund_id = self.field_id(r, Field::Fund);
-            let fund_text = self.str(r, Field::Fund);
-            match self.cache.fund.get(fund_id, || parse_fund(&fund_text)) {
+            let fund_cell = self.get(r, Field::Fund);
+            match self
+                .cache
+                .fund
+                .get(fund_id, || parse_fund(&cell_str(fund_cell)))
+            {
                 Ok(f) => f,
                 Err(e) => {
                     errs.push((self.col(Field::Fund), e));
@@ -1107,7 +1117,7 @@ impl<'a> RowCtx<'a> {
                     return;
                 }
                 if let (Some(unit), Some(amount), Some(date)) = (unit, amount, date) {
-                    self.see_project(out, project_id, &project_raw);
+                    self.see_project(out, project_id, project_cell);
                     self.defaults.count(inferred.then_some(spend), amount);
                     let memo = self.str(r, Field::Memo);
                     out.payments.push(crate::ledger::NewRow {
@@ -1144,7 +1154,7 @@ impl<'a> RowCtx<'a> {
                     return;
                 }
                 if let (Some(unit), Some(amount), Some(bk)) = (unit, amount, bk) {
-                    self.see_project(out, project_id, &project_raw);
+                    self.see_project(out, project_id, project_cell);
                     self.defaults.count(inferred.then_some(spend), amount);
                     let effect = if bk == BudgetKind::Decrease {
                         -amount.abs()
@@ -1170,7 +1180,7 @@ impl<'a> RowCtx<'a> {
     }
 
     /// Notes the first spelling of a project (by its id in the sheet's dictionary).
-    fn see_project(&mut self, out: &mut SheetResult, id: u32, raw: &str) {
+    fn see_project(&mut self, out: &mut SheetResult, id: u32, raw: &Data) {
         let i = id as usize;
         if self.project_seen.get(i).copied().unwrap_or(false) {
             return;
@@ -1181,7 +1191,8 @@ impl<'a> RowCtx<'a> {
         self.project_seen[i] = true;
         let key = out.payments.projects.get(id);
         if !key.is_empty() {
-            out.projects.push((key.to_string(), raw.trim().to_string()));
+            out.projects
+                .push((key.to_string(), cell_str(raw).into_owned()));
         }
     }
 
