@@ -288,45 +288,53 @@ impl FigureDef {
         payments: &crate::ledger::Ledger,
         budgets: &[Budget],
     ) -> Cents {
-        let cls = &EconSets::new(cls);
-        let mut total: Cents = 0;
-        // Whether each (class, fund, kind) counts, decided once per distinct class code;
-        // then one plain pass over the rows' columns.
-        let counts: Vec<[bool; 6]> = payments
-            .econs
-            .values()
-            .iter()
-            .map(|econ| {
-                let mut c = [false; 6];
+        from_rows(&[self], cls, payments, budgets)[0]
+    }
+}
+
+/// Figures `defs` by one plain loop over the detail rows (the audit's independent path):
+/// the payments' amounts summed by (class, fund, kind) in one pass over the columns, then
+/// each figure adds the (class, fund, kind) cells it counts; the budget rows one by one.
+pub fn from_rows(
+    defs: &[&FigureDef],
+    cls: &Classification,
+    payments: &crate::ledger::Ledger,
+    budgets: &[Budget],
+) -> Vec<Cents> {
+    let cls = &EconSets::new(cls);
+    let cell = |fund: Fund, kind: SpendKind| (fund.code() * 2 + kind.code()) as usize;
+    let mut sums: Vec<[Cents; 6]> = vec![[0; 6]; payments.econs.values().len()];
+    for i in 0..payments.len() {
+        let (fund, kind) = (payments.fund[i], payments.kind[i]);
+        sums[payments.econ[i] as usize][cell(fund, kind)] += payments.amount[i];
+    }
+    defs.iter()
+        .map(|def| {
+            let mut total: Cents = 0;
+            for (econ, by) in payments.econs.values().iter().zip(&sums) {
                 for fund in [Fund::General, Fund::GovFund, Fund::Other] {
                     for kind in [SpendKind::Basic, SpendKind::Project] {
-                        c[(fund.code() * 2 + kind.code()) as usize] =
-                            self.matches(cls, false, false, fund, kind, econ);
+                        if def.matches(cls, false, false, fund, kind, econ) {
+                            total += by[cell(fund, kind)];
+                        }
                     }
                 }
-                c
-            })
-            .collect();
-        for i in 0..payments.len() {
-            let (fund, kind) = (payments.fund[i], payments.kind[i]);
-            if counts[payments.econ[i] as usize][(fund.code() * 2 + kind.code()) as usize] {
-                total += payments.amount[i];
             }
-        }
-        for b in budgets {
-            if self.matches(
-                cls,
-                true,
-                b.budget_kind == BudgetKind::Initial,
-                b.fund,
-                b.kind,
-                &b.econ,
-            ) {
-                total += b.amount;
+            for b in budgets {
+                if def.matches(
+                    cls,
+                    true,
+                    b.budget_kind == BudgetKind::Initial,
+                    b.fund,
+                    b.kind,
+                    &b.econ,
+                ) {
+                    total += b.amount;
+                }
             }
-        }
-        total
-    }
+            total
+        })
+        .collect()
 }
 
 /// F10 / F9 as an exact fraction (None when F9 is zero).

@@ -311,9 +311,8 @@ pub fn compute(cfg: &Config, read: &Read) -> Result<Computed> {
                 )
             },
             || {
-                checked_figures()
-                    .map(|f| f.from_rows(cls, &validated.payments, &validated.budgets))
-                    .collect::<Vec<Cents>>()
+                let defs: Vec<&crate::figures::FigureDef> = checked_figures().collect();
+                crate::figures::from_rows(&defs, cls, &validated.payments, &validated.budgets)
             },
         )
     });
