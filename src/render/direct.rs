@@ -59,7 +59,7 @@ pub fn create<W: Write>(
     })
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn open(path: &std::path::Path) -> io::Result<(File, bool)> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut o = std::fs::OpenOptions::new();
@@ -72,7 +72,7 @@ fn open(path: &std::path::Path) -> io::Result<(File, bool)> {
     }
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn open(path: &std::path::Path) -> io::Result<(File, bool)> {
     Ok((File::create(path)?, false))
 }
@@ -137,13 +137,13 @@ impl<W: Write> DirectFile<W> {
     }
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 const EINVAL: i32 = libc::EINVAL;
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 const EINVAL: i32 = 22;
 
 /// Switches `file` (and every descriptor sharing its open file) to ordinary writes.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn clear_direct(file: &File) -> io::Result<()> {
     use std::os::fd::AsRawFd;
     let fd = file.as_raw_fd();
@@ -159,7 +159,7 @@ fn clear_direct(file: &File) -> io::Result<()> {
     Ok(())
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn clear_direct(_: &File) -> io::Result<()> {
     Ok(())
 }
