@@ -102,7 +102,7 @@ pub fn read_folder(
     progress: OnProgress,
 ) -> Result<(Vec<FileResult>, Vec<Problem>)> {
     let mut files = Vec::new();
-    let problems = read_folder_each(input, config_path, cfg, units, skip, progress, |f, _| {
+    let problems = read_folder_each(input, config_path, cfg, units, skip, progress, |f, _, _| {
         files.push(f)
     })?;
     Ok((files, problems))
@@ -111,8 +111,8 @@ pub fn read_folder(
 /// Lists the files of `input` (not `skip`, the output folder), reads and normalises them on
 /// every core — each worker takes the next file in path order — and hands each result to
 /// `on_file` in path order, as soon as it and every file before it are done (so the caller
-/// validates early files while later ones are read), with the number of files still to come.
-/// Returns the problems of the listing.
+/// validates early files while later ones are read), with the number of files still to come
+/// and a probe of whether some file is still being read. Returns the problems of the listing.
 ///
 /// # Errors
 /// A usage error: the input folder does not exist or cannot be listed.
@@ -123,7 +123,7 @@ pub fn read_folder_each(
     units: &UnitMatcher,
     skip: Option<&Path>,
     progress: OnProgress,
-    mut on_file: impl FnMut(FileResult, usize),
+    mut on_file: impl FnMut(FileResult, usize, &dyn Fn() -> bool),
 ) -> Result<Vec<Problem>> {
     if !input.is_dir() {
         bail!("输入文件夹 {} 不存在", input.display());
@@ -189,7 +189,9 @@ pub fn read_folder_each(
         for (i, r) in rx {
             pending.insert(i, r);
             while let Some(r) = pending.remove(&want) {
-                on_file(r, total - want - 1);
+                on_file(r, total - want - 1, &|| {
+                    done.load(Ordering::Relaxed) < total
+                });
                 want += 1;
             }
         }
@@ -232,11 +234,11 @@ pub fn read_validate(
     output: Option<&Path>,
     progress: OnProgress,
 ) -> Result<Read> {
-    read_validate_each(input, config_path, cfg, output, progress, &mut |_| {})
+    read_validate_each(input, config_path, cfg, output, progress, &mut |_, _| {})
 }
 
 /// [`read_validate`], calling `after` once each file has been validated (in path order; see
-/// [`Validator::last_file`]).
+/// [`Validator::last_file`]), with whether some later file is still being read.
 ///
 /// # Errors
 /// As [`run`].
@@ -246,7 +248,7 @@ pub fn read_validate_each(
     cfg: &Config,
     output: Option<&Path>,
     progress: OnProgress,
-    after: &mut dyn FnMut(&Validator),
+    after: &mut dyn FnMut(&Validator, bool),
 ) -> Result<Read> {
     let units = UnitMatcher::new(cfg);
     // Each file is validated as soon as it and the files before it are read.
@@ -260,12 +262,12 @@ pub fn read_validate_each(
             &units,
             output,
             progress,
-            |f, to_come| {
+            |f, to_come, reading| {
                 files_read += 1;
                 let rel = f.rel.clone();
                 validator.expect_files(to_come);
                 crate::timing::time(&format!("validate {rel}"), || validator.file(f));
-                after(&validator);
+                after(&validator, reading());
             },
         )
     })?;
@@ -490,7 +492,7 @@ mod tests {
         let units = UnitMatcher::new(&cfg);
         let mut order = Vec::new();
         let config = dir.join("jixiao.toml");
-        let problems = read_folder_each(&dir, &config, &cfg, &units, None, &silent, |f, _| {
+        let problems = read_folder_each(&dir, &config, &cfg, &units, None, &silent, |f, _, _| {
             order.push((
                 f.rel.clone(),
                 f.sheets.iter().map(|s| s.payments.len()).sum::<usize>(),

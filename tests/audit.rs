@@ -187,6 +187,42 @@ fn the_detail_csv_written_file_by_file_equals_the_one_from_the_finished_validati
     let mut whole = Vec::new();
     jixiao::render::audit::write_detail_csv(&cfg, &read.validated, &mut whole).unwrap();
     assert!(written == whole, "the run's detail CSV differs");
+    // Both ways a run writes rows: as each file is validated, or (once every file has been
+    // read) at the end with the run's first-typed names — split after every file.
+    let files = read.validated.files.len();
+    for split in 0..=files {
+        let (mut out, mut seen, mut later) = (Vec::new(), 0, 0..0);
+        let mut detail = jixiao::render::audit::DetailCsv::new(&cfg, &mut out).unwrap();
+        let read = jixiao::pipeline::read_validate_each(
+            &w.path("in"),
+            &config,
+            &cfg,
+            None,
+            &jixiao::pipeline::silent,
+            &mut |validator, _| {
+                let (ledger, rows, display) = validator.last_file();
+                seen += 1;
+                if seen <= split {
+                    detail.append(ledger, rows, display, &mut out).unwrap();
+                } else {
+                    later = if later.is_empty() {
+                        rows
+                    } else {
+                        later.start..rows.end
+                    };
+                }
+            },
+        )
+        .unwrap();
+        let v = &read.validated;
+        detail
+            .append(&v.payments, later, &v.first_names, &mut out)
+            .unwrap();
+        assert!(
+            out == whole,
+            "the detail CSV differs when split after file {split}"
+        );
+    }
     let text = String::from_utf8(written).unwrap();
     for line in [
         ",BC0004,",

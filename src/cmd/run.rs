@@ -51,15 +51,24 @@ pub fn run(paths: &Paths) -> Result<i32> {
     let mut detail = audit::DetailCsv::new(&cfg, csv.writer())
         .with_context(|| format!("无法写入输出文件 {}", out_dir.join(&csv_name).display()))?;
     let mut csv_error: Option<anyhow::Error> = None;
+    // The rows of the files validated once every file had been read: written at the end,
+    // beside the figures and workbooks, rather than before them.
+    let mut later: std::ops::Range<usize> = 0..0;
     let read = pipeline::read_validate_each(
         &paths.input(),
         &config,
         &cfg,
         Some(&out_dir),
         &crate::cmd::progress,
-        &mut |validator| {
-            if csv_error.is_none() {
-                let (ledger, rows, display) = validator.last_file();
+        &mut |validator, reading| {
+            let (ledger, rows, display) = validator.last_file();
+            if !reading || !later.is_empty() {
+                later = if later.is_empty() {
+                    rows
+                } else {
+                    later.start..rows.end
+                };
+            } else if csv_error.is_none() {
                 crate::timing::time("detail-csv-file", || {
                     if let Err(e) = detail.append(ledger, rows, display, csv.writer()) {
                         csv_error = Some(e);
@@ -75,11 +84,23 @@ pub fn run(paths: &Paths) -> Result<i32> {
         )));
     }
     crate::cmd::progress_writing();
-    // The CSV is synced while the figures are computed and the workbooks built in memory;
-    // all are put in place once the report draft's template has been checked (a broken
-    // custom template is a usage error: then nothing is written).
+    // The CSV's last rows are written and the file synced while the figures are computed
+    // and the workbooks built in memory; all are put in place once the report draft's
+    // template has been checked (a broken custom template is a usage error: then nothing is
+    // written).
+    let validated = read.validated.clone();
     let (csv, built) = rayon::join(
-        || crate::timing::time("detail-csv", || csv.finish()),
+        || {
+            crate::timing::time("detail-csv", || -> Result<crate::render::Pending> {
+                let v = &validated;
+                detail
+                    .append(&v.payments, later, &v.first_names, csv.writer())
+                    .with_context(|| {
+                        format!("无法写入输出文件 {}", out_dir.join(&csv_name).display())
+                    })?;
+                csv.finish()
+            })
+        },
         || crate::timing::time("workbooks", || build(&cfg, read, &config)),
     );
     let (outcome, unfilled, books) = built?;

@@ -73,6 +73,8 @@ pub struct Validated {
     pub indicators: Vec<Indicator>,
     pub rejected: Vec<Rejected>,
     pub projects: Projects,
+    /// Project key → its name as first typed in the run (see `project_order`).
+    pub first_names: HashMap<String, String>,
     pub sheets: Vec<SheetSummary>,
     /// Files as read: (relative path, size in bytes, readable).
     pub files: Vec<(String, u64, bool)>,
@@ -448,6 +450,7 @@ impl<'a> Validator<'a> {
             )));
         }
         v.projects = project_order(&v, self.cfg, &self.display);
+        v.first_names = self.display;
         v
     }
 }
