@@ -266,3 +266,74 @@ fn the_detail_csv_written_file_by_file_equals_the_one_from_the_finished_validati
         line(",BC0009,")
     );
 }
+
+#[test]
+fn table_cells_keep_their_styles() {
+    // Cells are written unformatted and formatted by runs of rows: every cell of a table keeps
+    // its border and its number format.
+    use calamine::{BorderStyle, Reader};
+    let w = Workdir::new("audit-styles");
+    let input = root().join("input");
+    w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"])
+        .expect_code(0);
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(w.path("out/2023年度核对底稿.xlsx")).unwrap();
+    let values = book.worksheet_range("预算明细").unwrap();
+    let styles = book.worksheet_style("预算明细").unwrap();
+    let mut rows = 0;
+    for r in 0..values.height() as u32 {
+        // Data rows: the first column names a source file.
+        let is_data = matches!(values.get_value((r, 0)), Some(calamine::Data::String(s)) if s.ends_with(".xlsx") || s.ends_with(".csv"));
+        if !is_data {
+            continue;
+        }
+        rows += 1;
+        for c in 0..11u32 {
+            let s = styles
+                .get((r, c))
+                .unwrap_or_else(|| panic!("no style at {r},{c}"));
+            let b = s
+                .borders
+                .as_ref()
+                .unwrap_or_else(|| panic!("no border at {r},{c}"));
+            assert!(
+                b.left.style == BorderStyle::Thin && b.bottom.style == BorderStyle::Thin,
+                "{r},{c}: {b:?}"
+            );
+        }
+        let amount = styles.get((r, 10)).and_then(|s| s.number_format.as_ref());
+        assert_eq!(
+            amount.map(|f| f.format_code.as_str()),
+            Some("0.00"),
+            "row {r}"
+        );
+    }
+    assert!(rows >= 80, "{rows} data rows");
+    let mut report: calamine::Xlsx<_> = calamine::open_workbook(
+        w.path("out/2023年度岳阳市住房和城乡建设局部门整体支出绩效自评表.xlsx"),
+    )
+    .unwrap();
+    // 支出概况: amounts in 万元 with two decimals, the execution rate as a percentage.
+    let values = report.worksheet_range("支出概况").unwrap();
+    let styles = report.worksheet_style("支出概况").unwrap();
+    let mut amounts = 0;
+    for r in 0..values.height() as u32 {
+        let (Some(calamine::Data::String(label)), Some(calamine::Data::Float(_))) =
+            (values.get_value((r, 0)), values.get_value((r, 1)))
+        else {
+            continue;
+        };
+        let code = styles
+            .get((r, 1))
+            .and_then(|s| s.number_format.as_ref())
+            .map(|f| f.format_code.clone());
+        let want = if label.ends_with('率') {
+            "0.00%"
+        } else {
+            "0.00"
+        };
+        assert_eq!(code.as_deref(), Some(want), "支出概况 {label}");
+        amounts += 1;
+    }
+    assert!(amounts >= 10, "{amounts} figures");
+}
