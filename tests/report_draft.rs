@@ -270,4 +270,13 @@ fn narrative_from_the_config_and_a_template_of_ones_own() {
         "{}",
         run.describe()
     );
+    // Nothing at all: not the detail CSV (written while the files were read), nor its
+    // temporary file.
+    let left: Vec<String> = std::fs::read_dir(w.path("broken"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -84,25 +84,39 @@ pub fn run(paths: &Paths) -> Result<i32> {
         )));
     }
     crate::cmd::progress_writing();
-    // The CSV's last rows are written and the file synced while the figures are computed
-    // and the workbooks built in memory; all are put in place once the report draft's
-    // template has been checked (a broken custom template is a usage error: then nothing is
-    // written).
+    // The CSV's last rows are written and the file synced, on a thread of its own, while the
+    // figures are computed and the workbooks built in memory. It is renamed into place as
+    // soon as the report draft's template has been checked (a broken custom template is a
+    // usage error: then nothing is written): replacing the previous 212 MB CSV frees its
+    // blocks (~0.04 s), which then happens beside the workbooks rather than at the very end.
     let validated = read.validated.clone();
-    let (csv, built) = rayon::join(
-        || {
-            crate::timing::time("detail-csv", || -> Result<crate::render::Pending> {
+    let (template_ok, template_checked) = std::sync::mpsc::channel::<()>();
+    let csv_path = out_dir.join(&csv_name);
+    let (csv, built) = std::thread::scope(|scope| {
+        let csv = scope.spawn(move || -> Result<()> {
+            let pending = crate::timing::time("detail-csv", || -> Result<_> {
                 let v = &validated;
                 detail
                     .append(&v.payments, later, &v.first_names, csv.writer())
-                    .with_context(|| {
-                        format!("无法写入输出文件 {}", out_dir.join(&csv_name).display())
-                    })?;
+                    .with_context(|| format!("无法写入输出文件 {}", csv_path.display()))?;
                 csv.finish()
-            })
-        },
-        || crate::timing::time("workbooks", || build(&cfg, read, &config)),
-    );
+            })?;
+            // No signal (the sender dropped): the template failed, or nothing was built;
+            // the temporary file is removed with `pending`.
+            if template_checked.recv().is_ok() {
+                let _ = evicting.join();
+                crate::timing::time("detail-csv-commit", || pending.commit())?;
+            }
+            Ok(())
+        });
+        let built = crate::timing::time("workbooks", || build(&cfg, read, &config, template_ok));
+        let csv = csv.join().unwrap_or_else(|_| {
+            Err(anyhow::anyhow!(
+                "内部错误，请报告：写支出明细时线程异常退出"
+            ))
+        });
+        (csv, built)
+    });
     let (outcome, unfilled, books) = built?;
     print_problems(&outcome);
     if !unfilled.is_empty() && !outcome.has_errors() {
@@ -113,8 +127,7 @@ pub fn run(paths: &Paths) -> Result<i32> {
     }
     // The other outputs are written (and synced) side by side under their temporary
     // names, then all are renamed into place.
-    let csv = csv?;
-    let _ = evicting.join();
+    csv?;
     let pending = |name: &str, bytes: &[u8]| {
         write_pending_with(&out_dir.join(name), |w| Ok(w.write_all(bytes)?))
     };
@@ -132,7 +145,6 @@ pub fn run(paths: &Paths) -> Result<i32> {
             },
         )
     });
-    csv.commit()?;
     audit?.commit()?;
     let Some((report, draft)) = report else {
         eprintln!(
@@ -184,10 +196,12 @@ type Documents = Option<(Vec<u8>, Vec<u8>)>;
 
 /// Computes the figures and builds the workbooks and the draft; also returns the outcome and
 /// the draft's unfilled sections.
+/// `template_ok` is signalled once the draft's template has been filled without error.
 fn build(
     cfg: &Config,
     read: pipeline::Read,
     config: &std::path::Path,
+    template_ok: std::sync::mpsc::Sender<()>,
 ) -> Result<(pipeline::Outcome, Vec<String>, Books)> {
     let computed = crate::timing::time("compute", || pipeline::compute(cfg, &read))?;
     let outcome = pipeline::assemble(read, computed);
@@ -200,6 +214,7 @@ fn build(
             let (draft_blocks, unfilled) = crate::timing::time("narrative", || {
                 crate::narrative::draft(cfg, &outcome, config_dir)
             })?;
+            let _ = template_ok.send(());
             if outcome.has_errors() {
                 return Ok((None, unfilled));
             }
