@@ -280,16 +280,6 @@ impl FigureDef {
             .sum();
         pay + bud
     }
-
-    /// The figure by a plain loop over the detail rows (the audit's independent path).
-    pub fn from_rows(
-        &self,
-        cls: &Classification,
-        payments: &crate::ledger::Ledger,
-        budgets: &[Budget],
-    ) -> Cents {
-        from_rows(&[self], cls, payments, budgets)[0]
-    }
 }
 
 /// Figures `defs` by one plain loop over the detail rows (the audit's independent path):

@@ -346,6 +346,12 @@ impl Remap {
 /// space; only the rows written are ever in memory).
 pub const RESERVE_ROWS: usize = 4_000_000;
 
+/// Room for `times` batches of `rows` rows, at least one batch and at most about
+/// [`RESERVE_ROWS`].
+pub fn reserve_rows(rows: usize, times: usize) -> usize {
+    rows * times.clamp(1, (RESERVE_ROWS / rows.max(1)).max(1))
+}
+
 impl Ledger {
     /// When the rows of `incoming` do not fit, reserves room for `times` as many rows (and
     /// texts) as they hold — at most [`RESERVE_ROWS`] rows' worth (beyond, columns double as
@@ -357,8 +363,8 @@ impl Ledger {
         }
         let vouchers: usize = incoming.iter().map(|l| l.vouchers.bytes()).sum();
         let memos: usize = incoming.iter().map(|l| l.memos.bytes()).sum();
-        let times = times.clamp(1, (RESERVE_ROWS / rows).max(1));
-        let more = rows * times;
+        let more = reserve_rows(rows, times);
+        let times = more / rows;
         self.source.reserve(more);
         self.row.reserve(more);
         self.date.reserve(more);

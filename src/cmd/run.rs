@@ -44,12 +44,13 @@ pub fn run(paths: &Paths) -> Result<i32> {
     if !stale.is_empty() {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
     }
-    let evicting = evict_previous(&out_dir.join(&csv_name));
+    let csv_path = out_dir.join(&csv_name);
+    let cannot_write_csv = format!("无法写入输出文件 {}", csv_path.display());
+    let evicting = evict_previous(&csv_path);
     // The detail CSV (large; it needs only the validated rows) is written under its
     // temporary name file by file, as each file is validated while later ones are read.
-    let mut csv = Writing::create(&out_dir.join(&csv_name))?;
-    let mut detail = audit::DetailCsv::new(&cfg, csv.writer())
-        .with_context(|| format!("无法写入输出文件 {}", out_dir.join(&csv_name).display()))?;
+    let mut csv = Writing::create(&csv_path)?;
+    let mut detail = audit::DetailCsv::new(&cfg, csv.writer()).context(cannot_write_csv.clone())?;
     let mut csv_error: Option<anyhow::Error> = None;
     // The rows of the files validated once every file had been read: written at the end,
     // beside the figures and workbooks, rather than before them.
@@ -78,10 +79,7 @@ pub fn run(paths: &Paths) -> Result<i32> {
         },
     )?;
     if let Some(e) = csv_error {
-        return Err(e.context(format!(
-            "无法写入输出文件 {}",
-            out_dir.join(&csv_name).display()
-        )));
+        return Err(e.context(cannot_write_csv));
     }
     crate::cmd::progress_writing();
     // The CSV's last rows are written and the file synced, on a thread of its own, while the
@@ -91,14 +89,13 @@ pub fn run(paths: &Paths) -> Result<i32> {
     // blocks (~0.04 s), which then happens beside the workbooks rather than at the very end.
     let validated = read.validated.clone();
     let (template_ok, template_checked) = std::sync::mpsc::channel::<()>();
-    let csv_path = out_dir.join(&csv_name);
     let (csv, built) = std::thread::scope(|scope| {
         let csv = scope.spawn(move || -> Result<()> {
             let pending = crate::timing::time("detail-csv", || -> Result<_> {
                 let v = &validated;
                 detail
                     .append(&v.payments, later, &v.first_names, csv.writer())
-                    .with_context(|| format!("无法写入输出文件 {}", csv_path.display()))?;
+                    .context(cannot_write_csv)?;
                 csv.finish()
             })?;
             // No signal (the sender dropped): the template failed, or nothing was built;

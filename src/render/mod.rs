@@ -75,9 +75,7 @@ pub fn write_pending_with(
         let file = std::fs::File::create(&pending.tmp)?;
         let mut w = std::io::BufWriter::new(WritingBack::new(file));
         fill(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?.file;
-        file.sync_all()?;
-        Ok(())
+        synced(w)
     })()
     .with_context(|| format!("无法写入输出文件 {}", path.display()))?;
     Ok(pending)
@@ -116,15 +114,17 @@ impl Writing {
     /// Writing or syncing failed (the temporary file is removed).
     pub fn finish(self) -> Result<Pending> {
         let Writing { pending, w } = self;
-        (|| -> Result<()> {
-            let w = w.finish()?;
-            let file = w.into_inner().map_err(|e| e.into_error())?.file;
-            file.sync_all()?;
-            Ok(())
-        })()
-        .with_context(|| format!("无法写入输出文件 {}", pending.path.display()))?;
+        (|| synced(w.finish()?))()
+            .with_context(|| format!("无法写入输出文件 {}", pending.path.display()))?;
         Ok(pending)
     }
+}
+
+/// Flushes `w` and syncs its file to disk.
+fn synced(w: std::io::BufWriter<WritingBack>) -> Result<()> {
+    let file = w.into_inner().map_err(|e| e.into_error())?.file;
+    file.sync_all()?;
+    Ok(())
 }
 
 /// The [`Pending`] output of `path`: its temporary name in the same folder.

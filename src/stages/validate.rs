@@ -182,8 +182,8 @@ impl<'a> Validator<'a> {
             .reserve_like(&incoming, 1 + self.files_after);
         let rows: usize = incoming.iter().map(|l| l.len()).sum();
         if rows > 0 && self.keys.capacity() < self.keys.len() + rows {
-            let times = (1 + self.files_after).min((crate::ledger::RESERVE_ROWS / rows).max(1));
-            self.keys.reserve(rows * times);
+            self.keys
+                .reserve(crate::ledger::reserve_rows(rows, 1 + self.files_after));
         }
         let v = &mut self.v;
         let read = f.read_error.is_none();
