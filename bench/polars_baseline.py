@@ -9,6 +9,10 @@ row, a 合计 row) and the budget ledger (the header on the first row). Sums pay
 unit × fund × kind × econ, by unit × month and by unit × project; budgets by unit × fund ×
 kind × econ × budget kind; prints the execution rate. No detail CSV, no audit, no workbook:
 the floor of what a script must do.
+
+Payment ledgers in the layout of a real 一体化 export (`gen_bench … yitihua`: 实际支付金额（元）,
+预算单位名称, 部门支出经济分类代码, 项目类别, amounts partly as text with thousands
+separators) are renamed to the same columns first.
 """
 
 import sys
@@ -26,9 +30,22 @@ def read(path: Path) -> tuple[str, pl.DataFrame]:
     header = next(
         i
         for i, row in enumerate(first.iter_rows())
-        if any(v in ("支付金额", "指标金额") for v in row)
+        if any(v in ("支付金额", "实际支付金额（元）", "指标金额") for v in row)
     )
     df = reader.load_sheet(0, header_row=header).to_polars()
+    if "实际支付金额（元）" in df.columns:
+        df = df.select(
+            pl.col("实际支付日期").alias("支付日期"),
+            pl.col("预算单位名称").alias("预算单位"),
+            pl.col("预算项目").alias("项目名称"),
+            pl.when(pl.col("项目类别") == "特定目标类项目")
+            .then(pl.lit("项目支出"))
+            .otherwise(pl.lit("基本支出"))
+            .alias("支出类型"),
+            pl.col("部门支出经济分类代码").cast(pl.String).alias("经济分类"),
+            pl.col("资金性质名称").alias("资金性质"),
+            pl.col("实际支付金额（元）").cast(pl.String).str.replace_all(",", "").alias("支付金额"),
+        )
     kind = "budget" if "指标金额" in df.columns else "payment"
     return kind, df
 

@@ -3,7 +3,13 @@
 //! F1–F14 in cents from a slow reference computation over the generated rows (a plain sum
 //! with the definitions re-stated here, independent of jixiao's code).
 //!
-//! `cargo run --release --example gen_bench -- DIR [ROWS_PER_MONTH]`
+//! `cargo run --release --example gen_bench -- DIR [ROWS_PER_MONTH] [yitihua]`
+//!
+//! With `yitihua`, the payment ledgers take the layout of a real 一体化 export (15 columns:
+//! two dates, the economic class as code and name apart, the government class, a purpose of
+//! some 25 characters per row, the amount twice — one row in five as text with thousands separators —, the 指标文号
+//! and 指标类型; basic rows carry their 人员类/运转类 project): the same figures, more cells per
+//! row that jixiao reads past.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 use std::fmt::Write as _;
@@ -98,10 +104,119 @@ impl Reference {
     }
 }
 
+/// The payment rows of one month in the layout of a real 一体化 export (see the module doc);
+/// returns their total in cents.
+fn yitihua_rows(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    month: u32,
+    rows: usize,
+    rng: &mut Lcg,
+    voucher: &mut u64,
+    reference: &mut Reference,
+) -> i64 {
+    ws.write(1, 0, "编制单位：基准局").unwrap();
+    ws.write(1, 10, "单位：元").unwrap();
+    let headers = [
+        "实际支付日期",
+        "凭证日期",
+        "支付凭证号",
+        "预算单位名称",
+        "预算项目",
+        "项目类别",
+        "部门支出经济分类代码",
+        "部门支出经济分类名称",
+        "政府支出经济分类",
+        "资金性质名称",
+        "资金用途",
+        "实际支付金额（元）",
+        "支付金额（元）",
+        "指标文号",
+        "指标类型",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write(2, c as u16, *h).unwrap();
+    }
+    let mut total = 0i64;
+    for i in 0..rows {
+        let r = 3 + i as u32;
+        *voucher += 1;
+        let u = (rng.next() % UNITS as u64) as usize;
+        let project = !rng.next().is_multiple_of(3);
+        let p = (rng.next() % PROJECTS_PER_UNIT as u64) as usize;
+        let econ = ECON[(rng.next() % ECON.len() as u64) as usize];
+        let fund = FUNDS[(rng.next() % FUNDS.len() as u64) as usize];
+        let cents = (rng.next() % 5_000_000) as i64 + 1;
+        let day = (rng.next() % 28) as u32 + 1;
+        let (code, name) = econ.split_at(5);
+        let personnel = code.starts_with("301") || code.starts_with("303");
+        let date = format!("2023-{month:02}-{day:02}");
+        ws.write(r, 0, &date).unwrap();
+        ws.write(r, 1, &date).unwrap();
+        ws.write(r, 2, format!("ZF{:09}", *voucher)).unwrap();
+        ws.write(
+            r,
+            3,
+            if i % 4 == 0 {
+                format!("9{:05}-{}", u + 1, unit_name(u))
+            } else {
+                unit_name(u)
+            },
+        )
+        .unwrap();
+        let (project_name, class) = if project {
+            (project_name(u, p), "特定目标类项目")
+        } else if personnel {
+            ("人员类项目（工资福利）".to_string(), "人员类项目")
+        } else {
+            ("运转类项目（日常公用）".to_string(), "运转类项目")
+        };
+        ws.write(r, 4, project_name).unwrap();
+        ws.write(r, 5, class).unwrap();
+        ws.write(r, 6, code).unwrap();
+        ws.write(r, 7, name.trim()).unwrap();
+        ws.write(r, 8, "50502 商品和服务支出").unwrap();
+        ws.write(r, 9, fund).unwrap();
+        // What real exports carry here: a sentence per payment (~25 characters).
+        ws.write(
+            r,
+            10,
+            format!("支付{}{month}月{}", unit_name(u), name.trim()),
+        )
+        .unwrap();
+        for c in [11, 12] {
+            if i % 5 == 0 {
+                ws.write(r, c, thousands(cents)).unwrap();
+            } else {
+                ws.write(r, c, cents as f64 / 100.0).unwrap();
+            }
+        }
+        ws.write(r, 13, format!("基财预〔2023〕{}号", u % 40 + 1))
+            .unwrap();
+        ws.write(r, 14, "正常指标").unwrap();
+        total += cents;
+        reference.add(false, false, econ, fund, project, cents);
+    }
+    total
+}
+
+/// 4720943 cents → `47,209.43`.
+fn thousands(cents: i64) -> String {
+    let whole = (cents / 100).to_string();
+    let mut out = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{out}.{:02}", cents % 100)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "target/bench-year".into()));
     let rows: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let yitihua = args.next().as_deref() == Some("yitihua");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut reference = Reference::default();
@@ -127,67 +242,75 @@ fn main() {
         let ws = wb.add_worksheet();
         ws.write(0, 0, format!("基准局2023年{month:02}月支付明细"))
             .unwrap();
-        ws.write(1, 8, "单位：元").unwrap();
-        let headers = [
-            "支付日期",
-            "支付凭证号",
-            "预算单位",
-            "项目名称",
-            "支出类型",
-            "经济分类",
-            "资金性质",
-            "摘要",
-            "支付金额",
-        ];
-        for (c, h) in headers.iter().enumerate() {
-            ws.write(2, c as u16, *h).unwrap();
-        }
-        let mut total = 0i64;
-        for i in 0..rows {
-            let r = 3 + i as u32;
-            voucher += 1;
-            let u = (rng.next() % UNITS as u64) as usize;
-            let project = !rng.next().is_multiple_of(3);
-            let p = (rng.next() % PROJECTS_PER_UNIT as u64) as usize;
-            let econ = ECON[(rng.next() % ECON.len() as u64) as usize];
-            let fund = FUNDS[(rng.next() % FUNDS.len() as u64) as usize];
-            let cents = (rng.next() % 5_000_000) as i64 + 1;
-            let day = (rng.next() % 28) as u32 + 1;
-            ws.write(r, 0, format!("2023-{month:02}-{day:02}")).unwrap();
-            ws.write(r, 1, format!("ZF{voucher:09}")).unwrap();
-            ws.write(
-                r,
-                2,
-                if i % 4 == 0 {
-                    format!("9{:05}-{}", u + 1, unit_name(u))
-                } else {
-                    unit_name(u)
-                },
-            )
-            .unwrap();
-            if project {
-                ws.write(r, 3, project_name(u, p)).unwrap();
+        if yitihua {
+            let total = yitihua_rows(ws, month, rows, &mut rng, &mut voucher, &mut reference);
+            let r = 3 + rows as u32;
+            ws.write(r, 0, "合计").unwrap();
+            ws.write(r, 11, total as f64 / 100.0).unwrap();
+            ws.write(r, 12, total as f64 / 100.0).unwrap();
+        } else {
+            ws.write(1, 8, "单位：元").unwrap();
+            let headers = [
+                "支付日期",
+                "支付凭证号",
+                "预算单位",
+                "项目名称",
+                "支出类型",
+                "经济分类",
+                "资金性质",
+                "摘要",
+                "支付金额",
+            ];
+            for (c, h) in headers.iter().enumerate() {
+                ws.write(2, c as u16, *h).unwrap();
             }
-            ws.write(
-                r,
-                4,
+            let mut total = 0i64;
+            for i in 0..rows {
+                let r = 3 + i as u32;
+                voucher += 1;
+                let u = (rng.next() % UNITS as u64) as usize;
+                let project = !rng.next().is_multiple_of(3);
+                let p = (rng.next() % PROJECTS_PER_UNIT as u64) as usize;
+                let econ = ECON[(rng.next() % ECON.len() as u64) as usize];
+                let fund = FUNDS[(rng.next() % FUNDS.len() as u64) as usize];
+                let cents = (rng.next() % 5_000_000) as i64 + 1;
+                let day = (rng.next() % 28) as u32 + 1;
+                ws.write(r, 0, format!("2023-{month:02}-{day:02}")).unwrap();
+                ws.write(r, 1, format!("ZF{voucher:09}")).unwrap();
+                ws.write(
+                    r,
+                    2,
+                    if i % 4 == 0 {
+                        format!("9{:05}-{}", u + 1, unit_name(u))
+                    } else {
+                        unit_name(u)
+                    },
+                )
+                .unwrap();
                 if project {
-                    "项目支出"
-                } else {
-                    "基本支出"
-                },
-            )
-            .unwrap();
-            ws.write(r, 5, econ).unwrap();
-            ws.write(r, 6, fund).unwrap();
-            ws.write(r, 7, "日常支付").unwrap();
-            ws.write(r, 8, cents as f64 / 100.0).unwrap();
-            total += cents;
-            reference.add(false, false, econ, fund, project, cents);
+                    ws.write(r, 3, project_name(u, p)).unwrap();
+                }
+                ws.write(
+                    r,
+                    4,
+                    if project {
+                        "项目支出"
+                    } else {
+                        "基本支出"
+                    },
+                )
+                .unwrap();
+                ws.write(r, 5, econ).unwrap();
+                ws.write(r, 6, fund).unwrap();
+                ws.write(r, 7, "日常支付").unwrap();
+                ws.write(r, 8, cents as f64 / 100.0).unwrap();
+                total += cents;
+                reference.add(false, false, econ, fund, project, cents);
+            }
+            let r = 3 + rows as u32;
+            ws.write(r, 0, "合计").unwrap();
+            ws.write(r, 8, total as f64 / 100.0).unwrap();
         }
-        let r = 3 + rows as u32;
-        ws.write(r, 0, "合计").unwrap();
-        ws.write(r, 8, total as f64 / 100.0).unwrap();
         wb.save(dir.join(format!("2023年{month:02}月支付明细.xlsx")))
             .unwrap();
         eprintln!("month {month} written");
