@@ -93,25 +93,49 @@ impl Dict {
 /// A column of texts that rarely repeat (voucher numbers, memos): one buffer and the end
 /// of each row's text. Memory follows the text (a dictionary would cost ~100 bytes a row
 /// for a memo column where every row differs).
+///
+/// The texts of the first rows can be released once nothing will read them again (the
+/// run's memos, once the detail CSV has written their rows): they then read as empty.
 #[derive(Debug, Clone, Default)]
 pub struct Texts {
     text: String,
+    /// The end of each row's text from row `first` on, counted from the start of row 0's.
     end: Vec<usize>,
+    /// Rows released: row `i` ends at `end[i - first]`.
+    first: usize,
+    /// Bytes released: `text` starts this far from the start of row 0's text.
+    base: usize,
 }
 
 impl Texts {
     pub fn push(&mut self, s: &str) {
         self.text.push_str(s);
-        self.end.push(self.text.len());
+        self.end.push(self.base + self.text.len());
     }
 
-    /// The text of row `i` (empty past the end).
+    /// The text of row `i` (empty past the end, and for a released row).
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.end[i - 1] };
+        let Some(j) = i.checked_sub(self.first) else {
+            return "";
+        };
+        let start = if j == 0 { self.base } else { self.end[j - 1] };
         self.end
-            .get(i)
-            .and_then(|&end| self.text.get(start..end))
+            .get(j)
+            .and_then(|&end| self.text.get(start - self.base..end - self.base))
             .unwrap_or("")
+    }
+
+    /// Frees the texts of the rows before row `n`: they read as empty from now on. The
+    /// buffer keeps its room, and the texts of the rows from `n` on move to its front.
+    pub fn release_before(&mut self, n: usize) {
+        let n = n.min(self.first + self.end.len());
+        if n <= self.first {
+            return;
+        }
+        let base = self.end[n - 1 - self.first];
+        self.text.drain(..base - self.base);
+        self.end.drain(..n - self.first);
+        (self.first, self.base) = (n, base);
     }
 
     fn shrink_to_fit(&mut self) {
@@ -477,6 +501,27 @@ mod tests {
         assert_eq!((x.voucher, y.voucher, y.amount), ("ZF1", "", -7));
         assert_eq!((x.memo, y.memo), ("", "冲销，退回"));
         assert_eq!(unpack_date(pack_date(x.date)), x.date);
+    }
+
+    #[test]
+    fn released_texts_read_empty_and_the_rest_unchanged() {
+        let mut t = Texts::default();
+        for s in ["甲", "", "乙乙", "丙"] {
+            t.push(s);
+        }
+        t.release_before(2);
+        assert_eq!(
+            (t.get(0), t.get(1), t.get(2), t.get(3)),
+            ("", "", "乙乙", "丙")
+        );
+        assert_eq!(t.text, "乙乙丙", "released bytes are freed");
+        t.push("丁");
+        t.release_before(1);
+        assert_eq!((t.get(2), t.get(4), t.get(5)), ("乙乙", "丁", ""));
+        t.release_before(9);
+        assert_eq!((t.get(3), t.get(4), t.text.len()), ("", "", 0));
+        t.push("戊");
+        assert_eq!((t.get(4), t.get(5)), ("", "戊"));
     }
 
     #[test]

@@ -248,7 +248,7 @@ pub fn read_validate_each(
     cfg: &Config,
     output: Option<&Path>,
     progress: OnProgress,
-    after: &mut dyn FnMut(&Validator, bool),
+    after: &mut dyn FnMut(&mut Validator, bool),
 ) -> Result<Read> {
     let units = UnitMatcher::new(cfg);
     // Each file is validated as soon as it and the files before it are read.
@@ -267,7 +267,7 @@ pub fn read_validate_each(
                 let rel = f.rel.clone();
                 validator.expect_files(to_come);
                 crate::timing::time(&format!("validate {rel}"), || validator.file(f));
-                after(&validator, reading());
+                after(&mut validator, reading());
             },
         )
     })?;

@@ -187,8 +187,9 @@ fn the_detail_csv_written_file_by_file_equals_the_one_from_the_finished_validati
     let mut whole = Vec::new();
     jixiao::render::audit::write_detail_csv(&cfg, &read.validated, &mut whole).unwrap();
     assert!(written == whole, "the run's detail CSV differs");
-    // Both ways a run writes rows: as each file is validated, or (once every file has been
-    // read) at the end with the run's first-typed names — split after every file.
+    // Both ways a run writes rows: as each file is validated (then freeing their memos), or
+    // (once every file has been read) at the end with the run's first-typed names — split
+    // after every file.
     let files = read.validated.files.len();
     for split in 0..=files {
         let (mut out, mut seen, mut later) = (Vec::new(), 0, 0..0);
@@ -203,7 +204,10 @@ fn the_detail_csv_written_file_by_file_equals_the_one_from_the_finished_validati
                 let (ledger, rows, display) = validator.last_file();
                 seen += 1;
                 if seen <= split {
+                    let end = rows.end;
                     detail.append(ledger, rows, display, &mut out).unwrap();
+                    // As a run does: the memos of the rows written are freed.
+                    validator.release_memos(end);
                 } else {
                     later = if later.is_empty() {
                         rows

@@ -70,11 +70,14 @@ pub fn run(paths: &Paths) -> Result<i32> {
                     later.start..rows.end
                 };
             } else if csv_error.is_none() {
+                let end = rows.end;
                 crate::timing::time("detail-csv-file", || {
                     if let Err(e) = detail.append(ledger, rows, display, csv.writer()) {
                         csv_error = Some(e);
                     }
                 });
+                // Written: their memos are not read again.
+                validator.release_memos(end);
             }
         },
     )?;
