@@ -291,6 +291,18 @@ impl Classification {
 }
 
 impl Config {
+    /// The files a run writes, by name: the report workbook, the audit workbook, the detail
+    /// CSV and the report draft.
+    pub fn output_names(&self) -> [String; 4] {
+        let (y, d) = (self.report.year, &self.report.department);
+        [
+            format!("{y}年度{d}部门整体支出绩效自评表.xlsx"),
+            format!("{y}年度核对底稿.xlsx"),
+            format!("{y}年度支出明细.csv"),
+            format!("{y}年度{d}部门整体支出绩效自评报告（初稿）.docx"),
+        ]
+    }
+
     /// Reads and checks the config file.
     ///
     /// # Errors

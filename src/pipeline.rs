@@ -17,7 +17,7 @@ use crate::stages::{ingest, normalise::Kind};
 use crate::tables::{self, Report};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One reconciliation of the audit's `核对` sheet: left must equal right.
@@ -135,6 +135,12 @@ pub fn read_folder_each(
         .map(|t| config_path.parent().unwrap_or(Path::new(".")).join(t));
     let mut not_ledgers = vec![config_path];
     not_ledgers.extend(template.as_deref());
+    // The run's own outputs, should the output folder be the input folder itself (a
+    // subfolder is skipped whole): a second run must not read them as ledgers.
+    let own: Vec<PathBuf> = skip
+        .map(|out| cfg.output_names().iter().map(|n| out.join(n)).collect())
+        .unwrap_or_default();
+    not_ledgers.extend(own.iter().map(PathBuf::as_path));
     let (files, mut problems) = ingest::list_files(input, &not_ledgers, skip)
         .with_context(|| format!("无法读取输入文件夹 {}", input.display()))?;
     if files.is_empty() && problems.is_empty() {

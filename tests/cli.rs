@@ -92,6 +92,33 @@ fn the_detail_csv_has_a_bom_and_one_line_per_used_row() {
 }
 
 #[test]
+fn a_run_into_its_input_folder_does_not_read_its_own_outputs_next_time() {
+    // `jixiao run --input . --output .`, twice: the second run must not take the first
+    // run's workbooks and CSV for ledgers (they would be read as payments).
+    let w = Workdir::new("cli-output-in-input");
+    copy_dir(&root().join("input"), &w.path("in"));
+    w.run(&["run", "--input", "in", "--output", "b"])
+        .expect_code(0);
+    w.run(&["run", "--input", "in", "--output", "in"])
+        .expect_code(0);
+    let first: Vec<Vec<u8>> = OUTPUTS
+        .iter()
+        .map(|n| std::fs::read(w.path(&format!("in/{n}"))).unwrap())
+        .collect();
+    w.run(&["run", "--input", "in", "--output", "in"])
+        .expect_code(0);
+    for (name, first) in OUTPUTS.iter().zip(first) {
+        let again = std::fs::read(w.path(&format!("in/{name}"))).unwrap();
+        let apart = std::fs::read(w.path(&format!("b/{name}"))).unwrap();
+        assert!(again == first, "{name} differs in the second run");
+        assert!(
+            again == apart,
+            "{name} differs from a run into another folder"
+        );
+    }
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let w = Workdir::new("cli-usage");
     let r = w.run(&["run", "--bogus"]);

@@ -10,24 +10,6 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// The report draft's file name.
-pub fn draft_name(cfg: &Config) -> String {
-    format!(
-        "{}年度{}部门整体支出绩效自评报告（初稿）.docx",
-        cfg.report.year, cfg.report.department
-    )
-}
-
-/// The files a run writes, by name.
-pub fn output_names(cfg: &Config) -> (String, String, String) {
-    let (y, d) = (cfg.report.year, &cfg.report.department);
-    (
-        format!("{y}年度{d}部门整体支出绩效自评表.xlsx"),
-        format!("{y}年度核对底稿.xlsx"),
-        format!("{y}年度支出明细.csv"),
-    )
-}
-
 /// Runs the pipeline and writes the outputs. Returns the exit code (0 or 1); an `Err` is a
 /// usage error (exit 2).
 pub fn run(paths: &Paths) -> Result<i32> {
@@ -36,10 +18,10 @@ pub fn run(paths: &Paths) -> Result<i32> {
     let out_dir: PathBuf = paths.output();
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("无法创建输出文件夹 {}", out_dir.display()))?;
-    let (report_name, audit_name, csv_name) = output_names(&cfg);
+    let [report_name, audit_name, csv_name, draft_file] = cfg.output_names();
     let stale = remove_stale_temporaries(
         &out_dir,
-        &[&report_name, &audit_name, &csv_name, &draft_name(&cfg)],
+        &[&report_name, &audit_name, &csv_name, &draft_file],
     );
     if !stale.is_empty() {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
@@ -131,7 +113,6 @@ pub fn run(paths: &Paths) -> Result<i32> {
     let pending = |name: &str, bytes: &[u8]| {
         write_pending_with(&out_dir.join(name), |w| Ok(w.write_all(bytes)?))
     };
-    let draft_file = draft_name(&cfg);
     let (audit, report) = crate::timing::time("write-outputs", || {
         rayon::join(
             || pending(&audit_name, &books.audit),
@@ -157,7 +138,7 @@ pub fn run(paths: &Paths) -> Result<i32> {
     draft?.commit()?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "已生成：")?;
-    for n in [&report_name, &draft_name(&cfg), &audit_name, &csv_name] {
+    for n in [&report_name, &draft_file, &audit_name, &csv_name] {
         writeln!(out, "  {}", out_dir.join(n).display())?;
     }
     Ok(0)
