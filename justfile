@@ -35,14 +35,15 @@ bench:
     cargo build --release
     cargo run --release --example bench -- target/bench-year 5
 
-# The same benchmark on data of another shape: payment ledgers in the layout of a real 一体化
-# export (15 columns, two dates, two amounts — one in five as text with thousands separators —,
-# the economic class as code and name apart), same size, generated once into target/.
-bench-yitihua:
+# `yitihua`: payment ledgers in the layout of a real 一体化 export (15 columns, two dates, two
+# amounts — one in five as text with thousands separators —, a 25-character purpose per row);
+# `minimal`: only the seven columns that decide a figure (no voucher, no memo).
+# The same benchmark on data of another shape, same size and figures: yitihua or minimal.
+bench-layout layout:
     cargo build --release --examples
-    test -f target/bench-wide.expected.txt || cargo run --release --example gen_bench -- target/bench-wide 100000 yitihua
+    test -f target/bench-{{layout}}.expected.txt || cargo run --release --example gen_bench -- target/bench-{{layout}} 100000 {{layout}}
     cargo build --release
-    cargo run --release --example bench -- target/bench-wide 5
+    cargo run --release --example bench -- target/bench-{{layout}} 5
 
 # Render the report workbook of DIR (default: the sample) as a user sees it: LibreOffice →
 # PDF → one PNG per page in OUT (needs libreoffice-calc and poppler-utils; not part of CI).

@@ -3,13 +3,15 @@
 //! F1–F14 in cents from a slow reference computation over the generated rows (a plain sum
 //! with the definitions re-stated here, independent of jixiao's code).
 //!
-//! `cargo run --release --example gen_bench -- DIR [ROWS_PER_MONTH] [yitihua]`
+//! `cargo run --release --example gen_bench -- DIR [ROWS_PER_MONTH] [yitihua|minimal]`
 //!
 //! With `yitihua`, the payment ledgers take the layout of a real 一体化 export (15 columns:
 //! two dates, the economic class as code and name apart, the government class, a purpose of
-//! some 25 characters per row, the amount twice — one row in five as text with thousands separators —, the 指标文号
-//! and 指标类型; basic rows carry their 人员类/运转类 project): the same figures, more cells per
-//! row that jixiao reads past.
+//! some 25 characters per row, the amount twice — one row in five as text with thousands
+//! separators —, the 指标文号 and 指标类型; basic rows carry their 人员类/运转类 project): the
+//! same figures, more cells per row that jixiao reads past. With `minimal`, only the seven
+//! columns that decide a figure (no voucher, no memo): fewer cells per row, so jixiao's own
+//! work per row weighs the most.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 use std::fmt::Write as _;
@@ -216,7 +218,12 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "target/bench-year".into()));
     let rows: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    let yitihua = args.next().as_deref() == Some("yitihua");
+    let layout = args.next().unwrap_or_default();
+    let (yitihua, minimal) = (layout == "yitihua", layout == "minimal");
+    assert!(
+        ["", "yitihua", "minimal"].contains(&layout.as_str()),
+        "unknown layout {layout}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut reference = Reference::default();
@@ -249,8 +256,7 @@ fn main() {
             ws.write(r, 11, total as f64 / 100.0).unwrap();
             ws.write(r, 12, total as f64 / 100.0).unwrap();
         } else {
-            ws.write(1, 8, "单位：元").unwrap();
-            let headers = [
+            let headers: Vec<&str> = [
                 "支付日期",
                 "支付凭证号",
                 "预算单位",
@@ -260,7 +266,13 @@ fn main() {
                 "资金性质",
                 "摘要",
                 "支付金额",
-            ];
+            ]
+            .into_iter()
+            .filter(|h| !minimal || !["支付凭证号", "摘要"].contains(h))
+            .collect();
+            let col = |name: &str| headers.iter().position(|h| *h == name).map(|c| c as u16);
+            let amount = col("支付金额").unwrap();
+            ws.write(1, amount, "单位：元").unwrap();
             for (c, h) in headers.iter().enumerate() {
                 ws.write(2, c as u16, *h).unwrap();
             }
@@ -275,41 +287,42 @@ fn main() {
                 let fund = FUNDS[(rng.next() % FUNDS.len() as u64) as usize];
                 let cents = (rng.next() % 5_000_000) as i64 + 1;
                 let day = (rng.next() % 28) as u32 + 1;
-                ws.write(r, 0, format!("2023-{month:02}-{day:02}")).unwrap();
-                ws.write(r, 1, format!("ZF{voucher:09}")).unwrap();
-                ws.write(
-                    r,
-                    2,
-                    if i % 4 == 0 {
+                let mut put = |name: &str, v: &str| {
+                    if let Some(c) = col(name) {
+                        ws.write(r, c, v).unwrap();
+                    }
+                };
+                put("支付日期", &format!("2023-{month:02}-{day:02}"));
+                put("支付凭证号", &format!("ZF{voucher:09}"));
+                put(
+                    "预算单位",
+                    &if i % 4 == 0 {
                         format!("9{:05}-{}", u + 1, unit_name(u))
                     } else {
                         unit_name(u)
                     },
-                )
-                .unwrap();
+                );
                 if project {
-                    ws.write(r, 3, project_name(u, p)).unwrap();
+                    put("项目名称", &project_name(u, p));
                 }
-                ws.write(
-                    r,
-                    4,
+                put(
+                    "支出类型",
                     if project {
                         "项目支出"
                     } else {
                         "基本支出"
                     },
-                )
-                .unwrap();
-                ws.write(r, 5, econ).unwrap();
-                ws.write(r, 6, fund).unwrap();
-                ws.write(r, 7, "日常支付").unwrap();
-                ws.write(r, 8, cents as f64 / 100.0).unwrap();
+                );
+                put("经济分类", econ);
+                put("资金性质", fund);
+                put("摘要", "日常支付");
+                ws.write(r, amount, cents as f64 / 100.0).unwrap();
                 total += cents;
                 reference.add(false, false, econ, fund, project, cents);
             }
             let r = 3 + rows as u32;
             ws.write(r, 0, "合计").unwrap();
-            ws.write(r, 8, total as f64 / 100.0).unwrap();
+            ws.write(r, amount, total as f64 / 100.0).unwrap();
         }
         wb.save(dir.join(format!("2023年{month:02}月支付明细.xlsx")))
             .unwrap();
