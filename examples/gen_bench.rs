@@ -106,6 +106,32 @@ impl Reference {
     }
 }
 
+/// One payment row's random values (the same draws in every layout).
+struct Draw {
+    u: usize,
+    project: bool,
+    p: usize,
+    econ: &'static str,
+    fund: &'static str,
+    cents: i64,
+    day: u32,
+}
+
+impl Draw {
+    fn new(rng: &mut Lcg) -> Draw {
+        // Fields are evaluated in the order written: the draws' order is the generator's.
+        Draw {
+            u: (rng.next() % UNITS as u64) as usize,
+            project: !rng.next().is_multiple_of(3),
+            p: (rng.next() % PROJECTS_PER_UNIT as u64) as usize,
+            econ: ECON[(rng.next() % ECON.len() as u64) as usize],
+            fund: FUNDS[(rng.next() % FUNDS.len() as u64) as usize],
+            cents: (rng.next() % 5_000_000) as i64 + 1,
+            day: (rng.next() % 28) as u32 + 1,
+        }
+    }
+}
+
 /// The payment rows of one month in the layout of a real 一体化 export (see the module doc);
 /// returns their total in cents.
 fn yitihua_rows(
@@ -142,13 +168,15 @@ fn yitihua_rows(
     for i in 0..rows {
         let r = 3 + i as u32;
         *voucher += 1;
-        let u = (rng.next() % UNITS as u64) as usize;
-        let project = !rng.next().is_multiple_of(3);
-        let p = (rng.next() % PROJECTS_PER_UNIT as u64) as usize;
-        let econ = ECON[(rng.next() % ECON.len() as u64) as usize];
-        let fund = FUNDS[(rng.next() % FUNDS.len() as u64) as usize];
-        let cents = (rng.next() % 5_000_000) as i64 + 1;
-        let day = (rng.next() % 28) as u32 + 1;
+        let Draw {
+            u,
+            project,
+            p,
+            econ,
+            fund,
+            cents,
+            day,
+        } = Draw::new(rng);
         let (code, name) = econ.split_at(5);
         let personnel = code.starts_with("301") || code.starts_with("303");
         let date = format!("2023-{month:02}-{day:02}");
@@ -280,13 +308,15 @@ fn main() {
             for i in 0..rows {
                 let r = 3 + i as u32;
                 voucher += 1;
-                let u = (rng.next() % UNITS as u64) as usize;
-                let project = !rng.next().is_multiple_of(3);
-                let p = (rng.next() % PROJECTS_PER_UNIT as u64) as usize;
-                let econ = ECON[(rng.next() % ECON.len() as u64) as usize];
-                let fund = FUNDS[(rng.next() % FUNDS.len() as u64) as usize];
-                let cents = (rng.next() % 5_000_000) as i64 + 1;
-                let day = (rng.next() % 28) as u32 + 1;
+                let Draw {
+                    u,
+                    project,
+                    p,
+                    econ,
+                    fund,
+                    cents,
+                    day,
+                } = Draw::new(&mut rng);
                 let mut put = |name: &str, v: &str| {
                     if let Some(c) = col(name) {
                         ws.write(r, c, v).unwrap();
