@@ -19,6 +19,9 @@ pub struct Config {
     pub classification: Classification,
     #[serde(default)]
     pub scoring: Scoring,
+    /// The 项目支出绩效自评表 (SPEC §10).
+    #[serde(default)]
+    pub project_forms: ProjectForms,
     /// What the data cannot know, for the report draft (issue 6).
     #[serde(default)]
     pub narrative: Narrative,
@@ -147,6 +150,52 @@ pub struct UnitConfig {
     pub staff_actual: Option<u32>,
     #[serde(default)]
     pub projects: Vec<String>,
+    /// Other spellings of a project → the project's name (SPEC §2.6, §10).
+    #[serde(default)]
+    pub project_aliases: std::collections::BTreeMap<String, String>,
+}
+
+/// `[project_forms]` (SPEC §10): which projects get a form, and the 一级 points of a form.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProjectForms {
+    /// 万元: projects whose 全年预算数 and 全年执行数 are both below get no form.
+    pub min_budget: f64,
+    pub output: f64,
+    pub benefit: f64,
+    pub satisfaction: f64,
+}
+
+impl Default for ProjectForms {
+    fn default() -> Self {
+        ProjectForms {
+            min_budget: 0.0,
+            output: 50.0,
+            benefit: 30.0,
+            satisfaction: 10.0,
+        }
+    }
+}
+
+impl ProjectForms {
+    /// The points of a 一级 group on a project form.
+    pub fn points_group(&self, level1: crate::model::Level1) -> Decimal {
+        use crate::model::Level1::*;
+        dec(match level1 {
+            Output => self.output,
+            Benefit => self.benefit,
+            Satisfaction => self.satisfaction,
+        })
+    }
+
+    /// `min_budget` in cents.
+    pub fn min_budget_cents(&self) -> crate::model::Cents {
+        use rust_decimal::prelude::ToPrimitive;
+        (dec(self.min_budget) * Decimal::from(1_000_000))
+            .round()
+            .to_i64()
+            .unwrap_or(0)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -292,14 +341,15 @@ impl Classification {
 
 impl Config {
     /// The files a run writes, by name: the report workbook, the audit workbook, the detail
-    /// CSV and the report draft.
-    pub fn output_names(&self) -> [String; 4] {
+    /// CSV, the report draft and the project forms (SPEC §10).
+    pub fn output_names(&self) -> [String; 5] {
         let (y, d) = (self.report.year, &self.report.department);
         [
             format!("{y}年度{d}部门整体支出绩效自评表.xlsx"),
             format!("{y}年度核对底稿.xlsx"),
             format!("{y}年度支出明细.csv"),
             format!("{y}年度{d}部门整体支出绩效自评报告（初稿）.docx"),
+            format!("{y}年度项目支出绩效自评表.xlsx"),
         ]
     }
 
@@ -407,6 +457,37 @@ impl Config {
         ] {
             if !(0.0..=1000.0).contains(&v) {
                 bail!("scoring.{name} “{v}” 超出范围");
+            }
+        }
+        let pf = &self.project_forms;
+        for (name, v) in [
+            ("output", pf.output),
+            ("benefit", pf.benefit),
+            ("satisfaction", pf.satisfaction),
+            ("min_budget", pf.min_budget),
+        ] {
+            if !(0.0..=1_000_000.0).contains(&v) {
+                bail!("project_forms.{name} “{v}” 超出范围");
+            }
+        }
+        for u in &self.units {
+            for (alias, target) in &u.project_aliases {
+                let (a, t) = (
+                    crate::stages::normalise::project_key(alias),
+                    crate::stages::normalise::project_key(target),
+                );
+                if a.is_empty() || t.is_empty() {
+                    bail!("单位“{}”的 project_aliases 中有空的项目名称", u.name);
+                }
+                if u.project_aliases
+                    .keys()
+                    .any(|k| crate::stages::normalise::project_key(k) == t)
+                {
+                    bail!(
+                        "单位“{}”的 project_aliases：“{target}”本身又是别名，请直接写最终的项目名称",
+                        u.name
+                    );
+                }
             }
         }
         if s.grades.is_empty() {

@@ -189,6 +189,16 @@ pub const GOVFUND_BASIC: FigureDef = def(
     K::Basic,
     E::Any,
 );
+/// The adjusted 项目支出 budget of all funds: what the project forms' 全年预算数 add up to
+/// (SPEC §10 proof; not a line of 支出概况).
+pub const PROJECT_BUDGET_ALL: FigureDef = def(
+    "P1",
+    "项目支出调整后预算（含其他资金）",
+    S::Budget,
+    Fs::All,
+    K::Project,
+    E::Any,
+);
 pub const GOVFUND_PROJECT: FigureDef = def(
     "G2",
     "其中：政府性基金项目支出",

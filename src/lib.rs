@@ -9,6 +9,7 @@ pub mod draft;
 pub mod econ;
 pub mod figures;
 pub mod findings;
+pub mod forms;
 pub mod ledger;
 pub mod model;
 pub mod narrative;

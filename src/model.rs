@@ -218,6 +218,14 @@ pub struct Indicator {
     pub grade: Option<Grade>,
     pub given_score: Option<Decimal>,
     pub reason: String,
+    /// The project key (`normalise::project_key`) of a project's indicator (SPEC §10);
+    /// empty for the unit's 部门整体 indicators.
+    pub project: String,
+    /// The project's name as typed (empty for the unit's indicators).
+    pub project_name: String,
+    /// 年度总体目标: the 预期目标 and 实际完成情况 cells, as typed (SPEC §10).
+    pub goal: String,
+    pub achieved: String,
 }
 
 /// Cents to 万元, rounded half away from zero (四舍五入) to 2 decimals. The one place money

@@ -47,6 +47,10 @@ pub struct Outcome {
     pub agg: Option<Aggregates>,
     pub scores: Option<Scores>,
     pub report: Option<Report>,
+    /// The 项目支出绩效自评表 (SPEC §10).
+    pub forms: Option<crate::forms::Forms>,
+    /// Each project's sums by the audit's independent path (the `项目资金` proof).
+    pub project_rows: BTreeMap<(usize, String), crate::forms::ProjectSums>,
     pub checks: Vec<Check>,
     /// For the audit's 问题提示.
     pub findings: Vec<crate::findings::Finding>,
@@ -292,6 +296,8 @@ pub struct Computed {
     agg: Aggregates,
     scores: Scores,
     report: Report,
+    forms: crate::forms::Forms,
+    project_rows: BTreeMap<(usize, String), crate::forms::ProjectSums>,
     checks: Vec<Check>,
     findings: Vec<crate::findings::Finding>,
     problems: Vec<Problem>,
@@ -319,11 +325,17 @@ pub fn compute(cfg: &Config, read: &Read) -> Result<Computed> {
                 )
             },
             || {
-                let defs: Vec<&crate::figures::FigureDef> = checked_figures().collect();
-                crate::figures::from_rows(&defs, cls, &validated.payments, &validated.budgets)
+                let mut defs: Vec<&crate::figures::FigureDef> = checked_figures().collect();
+                defs.push(&crate::figures::PROJECT_BUDGET_ALL);
+                let figures =
+                    crate::figures::from_rows(&defs, cls, &validated.payments, &validated.budgets);
+                let projects = crate::forms::from_rows(&validated.payments, &validated.budgets);
+                (figures, projects)
             },
         )
     });
+    let (mut by_rows, project_rows) = by_rows;
+    let project_budget_by_rows = by_rows.pop().unwrap_or(0);
     let agg = agg?;
     let indicators_complete = !validated
         .rejected
@@ -360,7 +372,22 @@ pub fn compute(cfg: &Config, read: &Read) -> Result<Computed> {
     });
     problems.extend(report.warnings.iter().map(|w| Problem::warning(w.clone())));
 
-    let checks = reconcile(cfg, validated, &agg, &by_rows);
+    let forms = crate::timing::time("forms", || {
+        crate::forms::build(
+            cfg,
+            &agg,
+            &validated.projects,
+            &validated.project_indicators,
+        )
+    });
+    problems.extend(forms.problems.iter().cloned());
+    let mut checks = reconcile(cfg, validated, &agg, &by_rows);
+    checks.extend(forms_proof(
+        &forms,
+        &project_rows,
+        &by_rows,
+        project_budget_by_rows,
+    ));
     for c in checks.iter().filter(|c| !c.ok()) {
         problems.push(Problem::error(format!(
             "内部错误，请报告：核对未通过（{}：{}，{} 元 ≠ {} 元）",
@@ -378,6 +405,8 @@ pub fn compute(cfg: &Config, read: &Read) -> Result<Computed> {
         agg,
         scores,
         report,
+        forms,
+        project_rows,
         checks,
         findings,
         problems,
@@ -395,6 +424,8 @@ pub fn assemble(read: Read, c: Computed) -> Outcome {
         agg: Some(c.agg),
         scores: Some(c.scores),
         report: Some(c.report),
+        forms: Some(c.forms),
+        project_rows: c.project_rows,
         checks: c.checks,
         problems,
         files_read: read.files_read,
@@ -468,6 +499,84 @@ fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates, by_rows: &[Cents]) -
             rows: false,
         });
     }
+    out
+}
+
+/// The proof of the project forms (SPEC §10): each form's sums by the aggregates against the
+/// plain loop over the rows, and the sums over all forms (and the projects below
+/// `min_budget`) against F13, F8 + 政府性基金项目支出 and the adjusted project budget of all
+/// funds, each computed by the plain loop.
+fn forms_proof(
+    forms: &crate::forms::Forms,
+    project_rows: &BTreeMap<(usize, String), crate::forms::ProjectSums>,
+    by_rows: &[Cents],
+    project_budget_by_rows: Cents,
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    let every = forms
+        .forms
+        .iter()
+        .map(|f| (f.unit, &f.key, &f.sums))
+        .chain(forms.skipped.iter().map(|(u, k, s)| (*u, k, s)));
+    let (mut actual, mut fiscal, mut budget, mut differ) = (0, 0, 0, 0);
+    for (unit, key, s) in every {
+        actual += s.actual[0] + s.actual[1];
+        fiscal += s.actual[0];
+        budget += s.budget.iter().flatten().sum::<Cents>();
+        if project_rows.get(&(unit, key.clone())) != Some(s) {
+            differ += 1;
+        }
+    }
+    // A project the plain loop finds that has no form (nor a skipped place) differs too.
+    differ += project_rows
+        .keys()
+        .filter(|(u, k)| {
+            !forms.forms.iter().any(|f| f.unit == *u && f.key == *k)
+                && !forms.skipped.iter().any(|(su, sk, _)| su == u && sk == k)
+        })
+        .count() as Cents;
+    let figure = |id: &str| {
+        checked_figures()
+            .position(|f| f.id == id)
+            .and_then(|i| by_rows.get(i))
+            .copied()
+            .unwrap_or(0)
+    };
+    let check = |object: &str, left, right, note: &str| Check {
+        category: "项目自评表".into(),
+        object: object.into(),
+        left,
+        right,
+        note: note.into(),
+        rows: false,
+    };
+    out.push(Check {
+        rows: true,
+        ..check(
+            "各项目资金（分组汇总与逐行复核不一致的项目数）",
+            differ,
+            0,
+            "每张自评表的预算和支出，按分组汇总与逐行复核两种算法（单位：个）",
+        )
+    });
+    out.push(check(
+        "Σ全年执行数 = F13 项目支出（含其他资金）",
+        actual,
+        figure("F13"),
+        "左：各自评表（含低于 min_budget 未出表的项目）；右：逐行复核",
+    ));
+    out.push(check(
+        "Σ财政拨款全年执行数 = F8 + 政府性基金项目支出",
+        fiscal,
+        figure("F8") + figure("G2"),
+        "本年财政拨款 + 上年结转资金两行；右：逐行复核",
+    ));
+    out.push(check(
+        "Σ全年预算数 = 项目支出调整后预算（含其他资金）",
+        budget,
+        project_budget_by_rows,
+        "左：各自评表；右：逐行复核",
+    ));
     out
 }
 

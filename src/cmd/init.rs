@@ -26,6 +26,7 @@ fn empty_config() -> Config {
         units: Vec::new(),
         classification: Classification::default(),
         scoring: Scoring::default(),
+        project_forms: Default::default(),
         narrative: Default::default(),
     }
 }

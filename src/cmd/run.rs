@@ -18,10 +18,16 @@ pub fn run(paths: &Paths) -> Result<i32> {
     let out_dir: PathBuf = paths.output();
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("无法创建输出文件夹 {}", out_dir.display()))?;
-    let [report_name, audit_name, csv_name, draft_file] = cfg.output_names();
+    let [report_name, audit_name, csv_name, draft_file, forms_name] = cfg.output_names();
     let stale = remove_stale_temporaries(
         &out_dir,
-        &[&report_name, &audit_name, &csv_name, &draft_file],
+        &[
+            &report_name,
+            &audit_name,
+            &csv_name,
+            &draft_file,
+            &forms_name,
+        ],
     );
     if !stale.is_empty() {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
@@ -117,17 +123,23 @@ pub fn run(paths: &Paths) -> Result<i32> {
         rayon::join(
             || pending(&audit_name, &books.audit),
             || {
-                books.report.as_ref().map(|(report, draft)| {
-                    rayon::join(
-                        || pending(&report_name, report),
-                        || pending(&draft_file, draft),
-                    )
+                books.report.as_ref().map(|(report, draft, forms)| {
+                    let ((report, draft), forms) = rayon::join(
+                        || {
+                            rayon::join(
+                                || pending(&report_name, report),
+                                || pending(&draft_file, draft),
+                            )
+                        },
+                        || pending(&forms_name, forms),
+                    );
+                    (report, draft, forms)
                 })
             },
         )
     });
     audit?.commit()?;
-    let Some((report, draft)) = report else {
+    let Some((report, draft, forms)) = report else {
         eprintln!(
             "输入有错误，未生成报表。请查看上面的错误，或打开 {}（“错误与警告”“异常”两页）。",
             out_dir.join(&audit_name).display()
@@ -136,9 +148,16 @@ pub fn run(paths: &Paths) -> Result<i32> {
     };
     report?.commit()?;
     draft?.commit()?;
+    forms?.commit()?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "已生成：")?;
-    for n in [&report_name, &draft_file, &audit_name, &csv_name] {
+    for n in [
+        &report_name,
+        &draft_file,
+        &forms_name,
+        &audit_name,
+        &csv_name,
+    ] {
         writeln!(out, "  {}", out_dir.join(n).display())?;
     }
     Ok(0)
@@ -172,8 +191,9 @@ struct Books {
     report: Documents,
 }
 
-/// The report workbook and the report draft, unless the input has errors.
-type Documents = Option<(Vec<u8>, Vec<u8>)>;
+/// The report workbook, the report draft and the project forms workbook, unless the input
+/// has errors.
+type Documents = Option<(Vec<u8>, Vec<u8>, Vec<u8>)>;
 
 /// Computes the figures and builds the workbooks and the draft; also returns the outcome and
 /// the draft's unfilled sections.
@@ -214,7 +234,11 @@ fn build(
             let draft = crate::timing::time("docx-bytes", || {
                 crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)
             })?;
-            Ok((Some((bytes, draft)), unfilled))
+            let forms = crate::timing::time("forms-bytes", || match &outcome.forms {
+                Some(forms) => crate::render::forms::forms_bytes(cfg, forms),
+                None => crate::render::forms::forms_bytes(cfg, &Default::default()),
+            })?;
+            Ok((Some((bytes, draft, forms)), unfilled))
         },
     );
     // A broken custom template (the draft's) is the error to report first.

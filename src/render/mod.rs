@@ -4,6 +4,7 @@
 pub mod audit;
 mod direct;
 pub mod docx;
+pub mod forms;
 pub mod report;
 pub mod style;
 

@@ -42,6 +42,10 @@ pub struct Styles {
     pub hi_rate: Format,
     pub hi_number: Format,
     pub hi_fixed: Format,
+    /// A cell the user must fill in (【待填写】): yellow.
+    pub todo: Format,
+    /// A text cell centred (labels of a form).
+    pub label: Format,
 }
 
 impl Styles {
@@ -77,6 +81,8 @@ impl Styles {
             hi_rate: rate.clone().set_background_color(hi),
             hi_number: number.clone().set_background_color(hi),
             hi_fixed: fixed.clone().set_background_color(hi),
+            todo: text.clone().set_background_color(Color::RGB(0xFFFF00)),
+            label: text.clone().set_align(FormatAlign::Center),
             text,
             money,
             rate,

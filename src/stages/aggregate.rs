@@ -20,8 +20,10 @@
 //!   → by unit × month                                   [`Aggregates::months`] (执行进度)
 //!   → fund = 一般公共预算, class ≥ 0, by unit × class      [`Aggregates::sangong`] (三公, findings)
 //!
-//! budgets frame: unit, kind, fund, econ, class, budget_kind (i32), amount (i64, signed)
+//! budgets frame: unit, project, kind, fund, econ, class, budget_kind (i32), amount (i64, signed)
 //!   → by unit × fund × kind × econ × budget_kind        [`Aggregates::budgets`] (figures)
+//!   → kind = 项目支出, by unit × project × fund × budget_kind
+//!                                                       [`Aggregates::project_budgets`] (§10 forms)
 //!   → by unit                                           [`Aggregates::unit_budget`] (scores)
 //!   → fund = 一般公共预算, class ≥ 0, by unit × class      [`Aggregates::sangong`]
 //! ```
@@ -65,6 +67,18 @@ pub struct ProjectSum {
     pub amount: Cents,
 }
 
+/// Project budget rows (支出类型 项目支出) of one unit × project × fund × budget kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectBudget {
+    pub unit: usize,
+    /// The project key (see `normalise::project_key`).
+    pub project: String,
+    pub fund: Fund,
+    pub budget_kind: BudgetKind,
+    /// Signed: a 调减 is negative.
+    pub amount: Cents,
+}
+
 /// The payments of one unit in one month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MonthSum {
@@ -92,6 +106,7 @@ pub struct Aggregates {
     pub unit_actual: Vec<Cents>,
     pub unit_budget: Vec<Cents>,
     pub projects: Vec<ProjectSum>,
+    pub project_budgets: Vec<ProjectBudget>,
     pub months: Vec<MonthSum>,
     /// Units × classes with a budget or spending, budgets' groups first.
     pub sangong: Vec<ClassSum>,
@@ -180,15 +195,22 @@ fn payment_frame(
     ])
 }
 
-/// The budgets frame, with its economic classes as ids of `econs`.
+/// The budgets frame, with its economic classes as ids of `econs` and its projects as ids of
+/// `projects`.
 fn budget_frame(
     rows: &[Budget],
     cls: &Classification,
     econs: &mut Dict,
+    projects: &mut Dict,
 ) -> PolarsResult<DataFrame> {
     let econ: Vec<i32> = rows.iter().map(|b| econs.id_arc(&b.econ) as i32).collect();
+    let project: Vec<i32> = rows
+        .iter()
+        .map(|b| projects.id_arc(&b.project) as i32)
+        .collect();
     DataFrame::new_infer_height(vec![
         i32_col("unit", rows.iter().map(|b| b.unit as i32).collect()),
+        i32_col("project", project),
         i32_col("kind", rows.iter().map(|b| b.kind.code()).collect()),
         i32_col("fund", rows.iter().map(|b| b.fund.code()).collect()),
         i32_col(
@@ -298,8 +320,14 @@ fn finish(
     let months = combine(&partial.months, &["unit", "month"])?;
     let sangong_pay = combine(&partial.sangong, &["unit", "class"])?;
     let mut econs = l.econs.clone();
-    let bud = budget_frame(budgets, cls, &mut econs)?;
+    let mut budget_projects = Dict::default();
+    let bud = budget_frame(budgets, cls, &mut econs, &mut budget_projects)?;
     let bfine = sum_by(&bud, &["unit", "fund", "kind", "econ", "budget_kind"])?;
+    let is_project = bud.column("kind")?.i32()?.equal(SpendKind::Project.code());
+    let bprojects = sum_by(
+        &bud.filter(&is_project)?,
+        &["unit", "project", "fund", "budget_kind"],
+    )?;
     let sangong_bud = sum_by(&general(&bud)?, &["unit", "class"])?;
 
     let per_unit = |df: &DataFrame| -> PolarsResult<Vec<Cents>> {
@@ -369,6 +397,24 @@ fn finish(
             })
             .collect()
     };
+    let project_budgets = {
+        let (u, p, f, b, a) = (
+            ints(&bprojects, "unit")?,
+            ints(&bprojects, "project")?,
+            ints(&bprojects, "fund")?,
+            ints(&bprojects, "budget_kind")?,
+            money(&bprojects)?,
+        );
+        (0..a.len())
+            .map(|i| ProjectBudget {
+                unit: u[i] as usize,
+                project: budget_projects.get(p[i] as u32).to_string(),
+                fund: Fund::from_code(f[i]),
+                budget_kind: BudgetKind::from_code(b[i]),
+                amount: a[i],
+            })
+            .collect()
+    };
     let months = {
         let (u, m, a) = (
             ints(&months, "unit")?,
@@ -416,6 +462,7 @@ fn finish(
         unit_actual,
         unit_budget,
         projects,
+        project_budgets,
         months,
         sangong,
     })

@@ -377,6 +377,10 @@ mod tests {
             grade: None,
             given_score: None,
             reason: String::new(),
+            project: String::new(),
+            project_name: String::new(),
+            goal: String::new(),
+            achieved: String::new(),
         }
     }
 

@@ -70,7 +70,10 @@ pub struct Validated {
     /// The payments' group sums, file by file (combined by the aggregate stage).
     pub payment_sums: crate::stages::aggregate::Partial,
     pub budgets: Vec<Budget>,
+    /// The unit's 部门整体 indicators (rows without a project).
     pub indicators: Vec<Indicator>,
+    /// The projects' indicators (rows with a project, SPEC §10), keys after aliases.
+    pub project_indicators: Vec<Indicator>,
     pub rejected: Vec<Rejected>,
     pub projects: Projects,
     /// Project key → its name as first typed in the run (see `project_order`).
@@ -142,18 +145,32 @@ pub struct Validator<'a> {
     /// How many files are still to come after the next one (a hint for reserving room).
     files_after: usize,
     unrecognised: Vec<(Arc<str>, Arc<str>, Option<HeaderCells>)>,
+    /// (unit, project key) of another spelling → the project's key (`project_aliases`).
+    aliases: HashMap<(usize, String), String>,
 }
 
 impl<'a> Validator<'a> {
     pub fn new(cfg: &'a Config, units: &'a UnitMatcher) -> Validator<'a> {
+        let mut aliases = HashMap::new();
+        let mut display = HashMap::new();
+        for (u, unit) in cfg.units.iter().enumerate() {
+            for (alias, target) in &unit.project_aliases {
+                let key = project_key(target);
+                display
+                    .entry(key.clone())
+                    .or_insert_with(|| target.trim().to_string());
+                aliases.insert((u, project_key(alias)), key);
+            }
+        }
         Validator {
+            aliases,
             cfg,
             units,
             v: Validated::default(),
             seen_bytes: HashMap::new(),
             dup_keys: Default::default(),
             keys: Vec::new(),
-            display: HashMap::new(),
+            display,
             last_rows: 0..0,
             files_after: 0,
             unrecognised: Vec::new(),
@@ -333,6 +350,9 @@ impl<'a> Validator<'a> {
                 v.payments.push_from(&s.payments, i, &m);
                 keys.push(key);
             }
+            if !self.aliases.is_empty() {
+                apply_project_aliases(&self.aliases, v, first_used, &mut s);
+            }
             let used_payments = v.payments.len() - first_used;
             let sum_used_payments: Cents = v.payments.amount[first_used..].iter().sum();
             s.payments = Ledger::default();
@@ -410,7 +430,14 @@ impl<'a> Validator<'a> {
                 total_matched,
             });
             v.budgets.append(&mut s.budgets);
-            v.indicators.append(&mut s.indicators);
+            // A project's indicators are its form's (SPEC §10), never the unit's score.
+            for i in s.indicators.drain(..) {
+                if i.project.is_empty() {
+                    v.indicators.push(i);
+                } else {
+                    v.project_indicators.push(i);
+                }
+            }
             v.rejected.append(&mut s.rejected);
         }
         crate::timing::time("sum-file", || self.sum_file(first_row));
@@ -459,6 +486,45 @@ impl<'a> Validator<'a> {
         v.projects = project_order(&v, self.cfg, &self.display);
         v.first_names = self.display;
         v
+    }
+}
+
+/// Other spellings of a project (`project_aliases`) replaced by the project's key: in the
+/// run's ledger rows from `first_row` on, and in the sheet's budget and indicator rows.
+fn apply_project_aliases(
+    aliases: &HashMap<(usize, String), String>,
+    v: &mut Validated,
+    first_row: usize,
+    s: &mut crate::stages::normalise::SheetResult,
+) {
+    let l = &mut v.payments;
+    // Decided once per (unit, project id) of the sheet's rows.
+    let mut to: HashMap<(u32, u32), u32> = HashMap::new();
+    for i in first_row..l.len() {
+        let (unit, project) = (l.unit[i], l.project[i]);
+        let id = match to.get(&(unit, project)) {
+            Some(&id) => id,
+            None => {
+                let key = (unit as usize, l.projects.get(project).to_string());
+                let id = match aliases.get(&key) {
+                    Some(target) => l.projects.id(target),
+                    None => project,
+                };
+                to.insert((unit, project), id);
+                id
+            }
+        };
+        l.project[i] = id;
+    }
+    for b in &mut s.budgets {
+        if let Some(target) = aliases.get(&(b.unit, b.project.to_string())) {
+            b.project = Arc::from(target.as_str());
+        }
+    }
+    for i in &mut s.indicators {
+        if let Some(target) = aliases.get(&(i.unit, i.project.clone())) {
+            i.project = target.clone();
+        }
     }
 }
 

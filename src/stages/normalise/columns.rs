@@ -51,10 +51,12 @@ pub enum Field {
     Grade,
     Score,
     Reason,
+    Goal,
+    Achieved,
 }
 
 /// How many [`Field`]s there are (a field's `as usize` is below this).
-pub const FIELD_COUNT: usize = Field::Reason as usize + 1;
+pub const FIELD_COUNT: usize = Field::Achieved as usize + 1;
 
 // The synonym tables of SPEC §2.2, in priority order (the earlier name wins when a sheet has
 // two). Every header name the tool knows is here and nowhere else.
@@ -141,7 +143,12 @@ const REASON: &[&str] = &[
     "扣分原因",
     "偏差原因分析",
     "偏差原因分析及改进措施",
+    "未完成原因分析",
 ];
+/// The project of an indicator row (SPEC §2.2, §10).
+const INDICATOR_PROJECT: &[&str] = &["项目名称", "项目", "预算项目"];
+const GOAL: &[&str] = &["年度目标", "年度总体目标", "预期目标", "年度绩效目标"];
+const ACHIEVED: &[&str] = &["实际完成情况", "目标完成情况", "年度总体目标完成情况"];
 
 /// Words that mark a column the tool may be missing: an unmapped column of a recognised
 /// sheet whose name contains one is reported (SPEC §2.2).
@@ -203,6 +210,9 @@ pub fn fields(kind: Kind) -> Vec<(Field, &'static [&'static str], bool)> {
             (Grade, GRADE, false),
             (Score, SCORE, false),
             (Reason, REASON, false),
+            (Project, INDICATOR_PROJECT, false),
+            (Goal, GOAL, false),
+            (Achieved, ACHIEVED, false),
         ],
     }
 }
@@ -233,6 +243,8 @@ fn all_synonyms() -> impl Iterator<Item = &'static str> {
         GRADE,
         SCORE,
         REASON,
+        GOAL,
+        ACHIEVED,
     ]
     .into_iter()
     .flatten()

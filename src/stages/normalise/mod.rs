@@ -436,6 +436,11 @@ pub fn normalise_sheet(
     if title_unit_name.is_some() {
         missing.retain(|(field, _)| *field != Field::Unit);
     }
+    let title_project_name = if kind == Kind::Indicators && !cols.contains_key(&Field::Project) {
+        project_in_title(sheet, header.last_row)
+    } else {
+        None
+    };
     let missing: Vec<&[&str]> = missing.into_iter().map(|(_, syns)| syns).collect();
     if let Some(p) = unmapped_columns(&header.names, &cols) {
         out.problems
@@ -553,6 +558,7 @@ pub fn normalise_sheet(
         defaults: Defaulted::default(),
         cells: &[],
         title_unit_name,
+        title_project_name,
         cols_at: {
             let mut at = [None; FIELD_COUNT];
             for (f, c) in &cols {
@@ -581,23 +587,33 @@ pub fn normalise_sheet(
     out
 }
 
-/// `单位名称：某局` (or `预算单位：` / `部门（单位）名称：` / `填报单位：`) in a title row above
-/// the header: the unit's name, up to a wide gap or the end of the cell.
+/// `单位名称：某局` (or `预算单位：` / `部门（单位）名称：` / `填报单位：` / `实施单位：`) in a title
+/// row above the header: the unit's name, up to a wide gap or the end of the cell.
 fn unit_in_title(sheet: &RawSheet, header_row: u32) -> Option<String> {
     const LABELS: [&str; 5] = ["单位名称", "预算单位", "部门(单位)名称", "填报单位", "单位"];
+    title_value(sheet, header_row, &LABELS)
+}
+
+/// `项目名称：…` in a title row above the header (the 财政部 project template, SPEC §2.2).
+fn project_in_title(sheet: &RawSheet, header_row: u32) -> Option<String> {
+    title_value(sheet, header_row, &["项目名称"])
+}
+
+/// The value after the first of `labels` followed by a colon in a title row above the
+/// header, up to two spaces (another title field) or the end of the cell.
+fn title_value(sheet: &RawSheet, header_row: u32, labels: &[&str]) -> Option<String> {
     for (_, cells) in sheet.rows_from(0).take_while(|(r, _)| *r < header_row) {
         for x in cells {
             let text: String = cell_text(sheet.value(x.2)).nfkc().collect();
-            for label in LABELS {
+            for label in labels {
                 let Some(at) = text.find(label) else { continue };
                 let rest = text[at + label.len()..].trim_start();
                 let Some(rest) = rest.strip_prefix(':') else {
                     continue;
                 };
-                // The name runs to two spaces (another title field) or the end.
-                let name = rest.trim_start().split("  ").next().unwrap_or("").trim();
-                if !name.is_empty() && title_unit(&format!("单位:{name}")).is_none() {
-                    return Some(name.to_string());
+                let value = rest.trim_start().split("  ").next().unwrap_or("").trim();
+                if !value.is_empty() && title_unit(&format!("单位:{value}")).is_none() {
+                    return Some(value.to_string());
                 }
             }
         }
@@ -667,6 +683,9 @@ struct RowCtx<'a> {
     /// The unit named in the title block (`单位名称：…`), for an indicator sheet without a
     /// unit column (the 财政部 self-evaluation template).
     title_unit_name: Option<String>,
+    /// The project named in the title block (`项目名称：…`), for an indicator sheet without a
+    /// project column (the 财政部 project template, SPEC §10).
+    title_project_name: Option<String>,
     /// The column of each field, by `Field as usize`.
     cols_at: [Option<u32>; FIELD_COUNT],
     /// The value id of each column of the row being read ([`NO_CELL`] for none), and its row.
@@ -1259,6 +1278,10 @@ impl<'a> RowCtx<'a> {
                 }
             }
         };
+        let project_name = match (&self.title_project_name, self.col(Field::Project)) {
+            (Some(name), None) => name.clone(),
+            _ => self.text(r, Field::Project).trim().to_string(),
+        };
         let level1 = parse_level1(&self.text(r, Field::Level1))
             .map_err(|e| errs.push((self.col(Field::Level1), e)))
             .ok();
@@ -1348,6 +1371,10 @@ impl<'a> RowCtx<'a> {
                 grade,
                 given_score,
                 reason: self.text(r, Field::Reason),
+                project: project_key(&project_name),
+                project_name,
+                goal: self.text(r, Field::Goal),
+                achieved: self.text(r, Field::Achieved),
             });
         }
     }

@@ -117,7 +117,8 @@ impl UnitMatcher {
     }
 }
 
-fn edit_distance(a: &[char], b: &[char]) -> usize {
+/// Levenshtein distance between two strings of characters.
+pub fn edit_distance(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1];
