@@ -478,6 +478,215 @@ fn indicators(unit: usize) -> Vec<Ind> {
     base
 }
 
+/// Projects that get no indicators in the sample: their forms show the 【待填写】 placeholders.
+const PROJECTS_WITHOUT_INDICATORS: &[&str] = &[
+    "四中人行天桥EPC建设项目",
+    "采石场及砂石公司专项补助",
+    "2022年非税收入结转",
+    "运行维护经费",
+];
+
+/// A project with indicators but no 年度总体目标 (its form shows 【待填写】 there).
+const PROJECT_WITHOUT_GOAL: &str = "地下管线平台运行维护经费";
+
+/// A project's indicators (SPEC §10): (goal, achieved, indicators), or None for the projects
+/// of [`PROJECTS_WITHOUT_INDICATORS`]. The points add up to 50 / 30 / 10. Every project loses
+/// 1 point on 长效管理机制建立 (a reason given); the slow projects (`slow`) lose 4 on 按计划完成率
+/// (60% of 100%, a reason given); 保障房建设资金 loses 10 × (1 − 85/90) on 服务对象满意度 with no
+/// reason (a warning, and 1条偏差原因 in the form's 待补充).
+fn project_indicators(project: &str, slow: bool) -> Option<(String, String, Vec<Ind>)> {
+    if PROJECTS_WITHOUT_INDICATORS.contains(&project) {
+        return None;
+    }
+    let (on_time, on_time_reason) = if slow {
+        (
+            "60%",
+            "工程建设周期跨年，部分资金结转下年使用；将加快工程进度和资金支付",
+        )
+    } else {
+        ("100%", "")
+    };
+    let (satisfaction, satisfaction_reason) = if project == "保障房建设资金" {
+        ("85%", "")
+    } else {
+        ("95%", "")
+    };
+    let inds: Vec<Ind> = vec![
+        (
+            "产出指标",
+            "数量指标",
+            "年度任务完成数",
+            "20",
+            "正向",
+            "≥4项",
+            "4项",
+            "",
+            "",
+            "",
+        ),
+        (
+            "产出指标",
+            "质量指标",
+            "项目验收合格率",
+            "10",
+            "正向",
+            "≥95%",
+            "100%",
+            "",
+            "",
+            "",
+        ),
+        (
+            "产出指标",
+            "时效指标",
+            "按计划完成率",
+            "10",
+            "正向",
+            "100%",
+            on_time,
+            "",
+            "",
+            on_time_reason,
+        ),
+        (
+            "产出指标",
+            "成本指标",
+            "成本控制率",
+            "10",
+            "反向",
+            "≤100%",
+            "98%",
+            "",
+            "",
+            "",
+        ),
+        (
+            "效益指标",
+            "社会效益指标",
+            "服务群众和行业发展",
+            "15",
+            "定性",
+            "明显提升",
+            "明显提升",
+            "达成",
+            "15",
+            "",
+        ),
+        (
+            "效益指标",
+            "可持续影响指标",
+            "长效管理机制建立",
+            "15",
+            "定性",
+            "建立",
+            "已建立",
+            "达成",
+            "14",
+            "机制运行时间尚短，效果有待检验；将完善制度并跟踪评估",
+        ),
+        (
+            "满意度指标",
+            "服务对象满意度指标",
+            "服务对象满意度",
+            "10",
+            "正向",
+            "≥90%",
+            satisfaction,
+            "",
+            "",
+            satisfaction_reason,
+        ),
+    ];
+    let (goal, achieved) = if project == PROJECT_WITHOUT_GOAL {
+        (String::new(), String::new())
+    } else if slow {
+        (
+            format!("按年度计划推进{project}，完成年度建设任务，规范使用资金。"),
+            "项目按进度推进，部分工程跨年实施，相应资金结转下年使用。".to_string(),
+        )
+    } else {
+        (
+            format!("按年度计划完成{project}各项工作任务，规范使用资金，发挥预期效益。"),
+            "已按计划完成年度任务，资金使用合规，达到预期效益。".to_string(),
+        )
+    };
+    Some((goal, achieved, inds))
+}
+
+/// The project indicators of every unit, as the 一体化 system exports a project
+/// self-evaluation: one row per indicator, with 项目名称 and the 年度总体目标 on each row.
+fn write_project_indicators(path: &Path) {
+    let mut wb = workbook();
+    let ws = wb.add_worksheet();
+    ws.set_name("项目绩效指标").unwrap();
+    let bold = Format::new().set_bold();
+    ws.write_with_format(
+        0,
+        0,
+        "岳阳市住房和城乡建设局2023年度项目支出绩效自评指标表",
+        &bold,
+    )
+    .unwrap();
+    let headers = [
+        "单位名称",
+        "项目名称",
+        "年度目标",
+        "实际完成情况",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "分值",
+        "指标方向",
+        "年度指标值",
+        "实际完成值",
+        "完成等级",
+        "自评得分",
+        "偏差原因",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_with_format(1, c as u16, *h, &bold).unwrap();
+    }
+    let mut r = 2;
+    for unit in UNITS {
+        let projects = unit
+            .projects
+            .iter()
+            .map(|p| (p.0, p.4))
+            .chain(unit.other_projects.iter().map(|p| (p.0, false)));
+        for (project, slow) in projects {
+            let Some((goal, achieved, inds)) = project_indicators(project, slow) else {
+                continue;
+            };
+            for ind in inds {
+                let cells = [
+                    unit.name, project, &goal, &achieved, ind.0, ind.1, ind.2, "", ind.4, ind.5,
+                    ind.6, ind.7, "", ind.9,
+                ];
+                for (c, v) in cells.iter().enumerate() {
+                    if !v.is_empty() {
+                        ws.write(r, c as u16, *v).unwrap();
+                    }
+                }
+                ws.write_number(r, 7, ind.3.parse::<f64>().unwrap())
+                    .unwrap();
+                if !ind.8.is_empty() {
+                    ws.write_number(r, 12, ind.8.parse::<f64>().unwrap())
+                        .unwrap();
+                }
+                r += 1;
+            }
+        }
+    }
+    ws.write(
+        r + 1,
+        0,
+        "填报说明：每个项目一组指标，分值合计为100分（预算执行10分由系统计算）。",
+    )
+    .unwrap();
+    set_widths(ws, headers.len());
+    wb.save(path).unwrap();
+}
+
 /// A small deterministic generator (no dependency, same numbers on every machine).
 struct Lcg(u64);
 impl Lcg {
@@ -1343,6 +1552,7 @@ fn main() {
     }
     write_budget(&out.join("预算指标/2023年度预算指标.xlsx"));
     write_indicators(&out.join("绩效指标/2023年度绩效自评指标.xlsx"));
+    write_project_indicators(&out.join("绩效指标/2023年度项目支出绩效自评指标.xlsx"));
     write_config(&out.join("jixiao.toml"));
     println!("wrote {} payments to {}", pays.len(), out.display());
 }

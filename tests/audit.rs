@@ -58,7 +58,12 @@ fn the_sample_audit_reconciles_and_lists_every_sheet() {
         kind("绩效指标/2023年度绩效自评指标.xlsx", "填表说明"),
         V::T("未识别".into())
     );
-    assert_eq!(rows.len(), 16);
+    // Issue 17: the sample's project indicators (SPEC §10) are a sheet of their own.
+    assert_eq!(
+        kind("绩效指标/2023年度项目支出绩效自评指标.xlsx", "项目绩效指标"),
+        V::T("绩效指标".into())
+    );
+    assert_eq!(rows.len(), 17);
     for r in &rows {
         if r[2] != V::T("未识别".into()) {
             assert_eq!(r[11], V::T("一致".into()), "rows not accounted for: {r:?}");

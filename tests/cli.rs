@@ -7,10 +7,11 @@ fn sample() -> String {
     root().join("input").display().to_string()
 }
 
-const OUTPUTS: [&str; 3] = [
+const OUTPUTS: [&str; 4] = [
     "2023年度岳阳市住房和城乡建设局部门整体支出绩效自评表.xlsx",
     "2023年度核对底稿.xlsx",
     "2023年度支出明细.csv",
+    "2023年度项目支出绩效自评表.xlsx",
 ];
 
 #[test]
@@ -46,8 +47,8 @@ fn check_prints_a_summary_and_writes_nothing() {
     run.expect_code(0);
     let out = run.stdout();
     for fragment in [
-        "文件 14 个",
-        "支出明细 12、预算指标 1、绩效指标 1、未识别 2",
+        "文件 15 个",
+        "支出明细 12、预算指标 1、绩效指标 2、未识别 2",
         "单位：配置 9 个",
         "部门实际支出总额：15698.18 万元",
         "预算执行率：70.53%",

@@ -189,15 +189,25 @@ fn no_fund_column_is_said_with_its_money() {
 #[test]
 fn an_unknown_project_header_is_named() {
     let (_w, run) = variant("unknown-project-header", &|g| {
-        g.rename(&["项目名称", "支出项目"], "预算项目全称");
+        // The ledgers' project column (the project indicators keep theirs: SPEC §10).
+        if !g.is_indicators() {
+            g.rename(&["项目名称", "支出项目"], "预算项目全称");
+        }
         if g.is_payment() {
             g.remove(&["支出类型"]);
         }
     });
-    run.expect_code(0);
     let err = run.stderr();
     assert!(err.contains("“预算项目全称”"), "{}", run.describe());
     assert!(err.contains("本表没有支出类型列"), "{}", run.describe());
+    // Since issue 17 the sample's project indicators name projects the ledgers no longer
+    // show: an error, never forms silently missing their indicators.
+    run.expect_code(1);
+    assert!(
+        err.contains("绩效指标表中的项目“城乡建设事务管理经费”（岳阳市住房和城乡建设局本级）在预算指标和支出明细中都没有"),
+        "{}",
+        run.describe()
+    );
 }
 
 #[test]

@@ -60,6 +60,7 @@ pub fn audit_bytes(cfg: &Config, o: &Outcome) -> Result<Vec<u8>> {
         exceptions(o, year),
         findings(o, year),
         problems(&o.problems, year),
+        project_money(cfg, o, year),
     ];
     let budgets = budget_detail(cfg, o, year);
     let mut wb = new_workbook(year, &format!("{year}年度核对底稿"))?;
@@ -219,6 +220,123 @@ fn checks(checks: &[Check], year: i32) -> Table {
             ],
         ));
     }
+    t
+}
+
+/// `项目资金` (SPEC §10 proof): each form's money block by the report's path (the aggregates)
+/// and by the independent path (a plain loop over the rows), in 元, four lines a form (and
+/// the projects below `min_budget`, which get no form); then the sums over all forms.
+fn project_money(cfg: &Config, o: &Outcome, year: i32) -> Table {
+    use crate::forms::{MoneyBlock, money_block};
+    let mut t = table(
+        "项目资金",
+        &format!("{year}年度项目支出绩效自评表资金核对"),
+        &[
+            "序号",
+            "单位名称",
+            "项目名称",
+            "资金",
+            "年初预算数（元）",
+            "全年预算数（元）",
+            "全年执行数（元）",
+            "复核：年初预算数",
+            "复核：全年预算数",
+            "复核：全年执行数",
+            "结果",
+        ],
+    );
+    let Some(forms) = &o.forms else {
+        return t;
+    };
+    let lines = |b: &MoneyBlock| {
+        [
+            ("年度资金总额", b.total),
+            ("其中：本年财政拨款", b.current),
+            ("上年结转资金", b.carryover),
+            ("其他资金", b.other),
+        ]
+    };
+    let listed = forms
+        .forms
+        .iter()
+        .map(|f| {
+            (
+                Cell::Number(Decimal::from(f.no as i64)),
+                f.unit,
+                &f.key,
+                f.name.clone(),
+                &f.sums,
+            )
+        })
+        .chain(forms.skipped.iter().map(|(u, k, s)| {
+            (
+                Cell::text("未出表"),
+                *u,
+                k,
+                o.validated.projects.display(*u, k).to_string(),
+                s,
+            )
+        }));
+    for (no, unit, key, name, sums) in listed {
+        let ours = money_block(sums);
+        let theirs = o
+            .project_rows
+            .get(&(unit, key.clone()))
+            .map(money_block)
+            .unwrap_or_default();
+        for (k, ((label, a), (_, b))) in lines(&ours).into_iter().zip(lines(&theirs)).enumerate() {
+            let ok = a == b;
+            t.rows.push((
+                if ok {
+                    RowStyle::Normal
+                } else {
+                    RowStyle::Highlight
+                },
+                vec![
+                    if k == 0 { no.clone() } else { Cell::Empty },
+                    Cell::text(&cfg.units[unit].name),
+                    Cell::text(&name),
+                    Cell::text(label),
+                    yuan_cell(a.initial),
+                    yuan_cell(a.budget),
+                    yuan_cell(a.actual),
+                    yuan_cell(b.initial),
+                    yuan_cell(b.budget),
+                    yuan_cell(b.actual),
+                    ok_cell(ok),
+                ],
+            ));
+        }
+    }
+    for c in o
+        .checks
+        .iter()
+        .filter(|c| c.category == "项目自评表" && !c.rows)
+    {
+        t.rows.push((
+            if c.ok() {
+                RowStyle::Total
+            } else {
+                RowStyle::Highlight
+            },
+            vec![
+                Cell::text("合计"),
+                Cell::Empty,
+                Cell::text(&c.object),
+                Cell::text(&c.note),
+                Cell::Empty,
+                Cell::Empty,
+                yuan_cell(c.left),
+                Cell::Empty,
+                Cell::Empty,
+                yuan_cell(c.right),
+                ok_cell(c.ok()),
+            ],
+        ));
+    }
+    t.note = Some(
+        "左三列：自评表（分组汇总）；右三列：逐行复核（逐行累加支出明细和预算指标）。财政拨款支出按“结转资金优先使用”分配到上年结转资金和本年财政拨款。合计行：各表之和与报表数字（逐行复核）的对照。".into(),
+    );
     t
 }
 
