@@ -35,6 +35,9 @@ pub struct ProjectSums {
     pub budget: [[Cents; 4]; 2],
     /// Payments by fund class.
     pub actual: [Cents; 2],
+    /// The fiscal payments by the budget their ledger says they drew (`Drawn::code`:
+    /// not said, this year's, carry-over); they add up to `actual[0]`.
+    pub fiscal_drawn: [Cents; 3],
     pub has_budget: bool,
     pub has_payments: bool,
 }
@@ -44,8 +47,11 @@ impl ProjectSums {
         self.budget[fund_class(fund)][kind.code() as usize] += amount;
         self.has_budget = true;
     }
-    fn add_actual(&mut self, fund: Fund, amount: Cents) {
+    fn add_actual(&mut self, fund: Fund, drawn: Drawn, amount: Cents) {
         self.actual[fund_class(fund)] += amount;
+        if fund_class(fund) == 0 {
+            self.fiscal_drawn[drawn.code() as usize] += amount;
+        }
         self.has_payments = true;
     }
 }
@@ -77,19 +83,22 @@ pub struct MoneyBlock {
     pub carryover: MoneyRow,
     /// 其他资金.
     pub other: MoneyRow,
-    /// Fiscal payments were split between 上年结转资金 and 本年财政拨款 by 结转资金优先使用
-    /// (the ledgers do not say which budget a payment drew).
+    /// Some fiscal payments were split between 上年结转资金 and 本年财政拨款 by 结转资金优先使用
+    /// (their ledger does not say which budget they drew).
     pub by_rule: bool,
 }
 
-/// The money block of a project from its sums: fiscal payments are attributed to 上年结转资金
-/// first, up to its 全年预算数, the rest to 本年财政拨款 (结转资金优先使用).
+/// The money block of a project from its sums. A fiscal payment whose ledger says which budget
+/// it drew (指标来源) goes to that row; the others are attributed to 上年结转资金 first, up to
+/// what is left of its 全年预算数, the rest to 本年财政拨款 (结转资金优先使用).
 pub fn money_block(s: &ProjectSums) -> MoneyBlock {
     let [fiscal, other] = s.budget;
     let k = |b: BudgetKind| b.code() as usize;
     let carry_budget = fiscal[k(BudgetKind::Carryover)];
     let fiscal_actual = s.actual[0];
-    let carry_actual = fiscal_actual.clamp(0, carry_budget.max(0));
+    let [unsaid, _, said_carry] = s.fiscal_drawn;
+    let carry_left = (carry_budget - said_carry).max(0);
+    let carry_actual = said_carry + unsaid.clamp(0, carry_left);
     let current = MoneyRow {
         initial: fiscal[k(BudgetKind::Initial)],
         budget: fiscal[k(BudgetKind::Initial)]
@@ -117,7 +126,7 @@ pub fn money_block(s: &ProjectSums) -> MoneyBlock {
         current,
         carryover,
         other,
-        by_rule: carry_budget != 0 && fiscal_actual != 0,
+        by_rule: carry_budget != 0 && unsaid != 0,
     }
 }
 
@@ -220,7 +229,7 @@ pub fn from_aggregates(agg: &Aggregates) -> BTreeMap<(usize, String), ProjectSum
     for p in &agg.projects {
         out.entry((p.unit, p.project.clone()))
             .or_default()
-            .add_actual(p.fund, p.amount);
+            .add_actual(p.fund, p.drawn, p.amount);
     }
     out
 }
@@ -236,21 +245,22 @@ pub fn from_rows(
             .or_default()
             .add_budget(b.fund, b.budget_kind, b.amount);
     }
-    // Summed by (unit, project id, fund) first: one map entry per project, not per row.
-    let mut by_id: HashMap<(u32, u32, Fund), Cents> = HashMap::new();
-    for i in 0..payments.len() {
-        if payments.kind[i] == SpendKind::Project {
+    // Summed by (unit, project id, fund, drawn) first: one map entry per project, not per row.
+    let l = payments;
+    let mut by_id: hashbrown::HashMap<(u32, u32, Fund, Drawn), Cents> = Default::default();
+    for i in 0..l.len() {
+        if l.kind[i] == SpendKind::Project {
             *by_id
-                .entry((payments.unit[i], payments.project[i], payments.fund[i]))
-                .or_default() += payments.amount[i];
+                .entry((l.unit[i], l.project[i], l.fund[i], l.drawn[i]))
+                .or_default() += l.amount[i];
         }
     }
     let mut by_id: Vec<_> = by_id.into_iter().collect();
-    by_id.sort_by_key(|((u, p, f), _)| (*u, *p, *f));
-    for ((unit, project, fund), amount) in by_id {
-        out.entry((unit as usize, payments.projects.get(project).to_string()))
+    by_id.sort_by_key(|(k, _)| *k);
+    for ((unit, project, fund, drawn), amount) in by_id {
+        out.entry((unit as usize, l.projects.get(project).to_string()))
             .or_default()
-            .add_actual(fund, amount);
+            .add_actual(fund, drawn, amount);
     }
     out
 }
@@ -669,6 +679,7 @@ mod tests {
         ProjectSums {
             budget: [fiscal, other],
             actual,
+            fiscal_drawn: [actual[0], 0, 0],
             has_budget: true,
             has_payments: true,
         }
@@ -716,6 +727,23 @@ mod tests {
         assert_eq!((b.carryover.actual, b.current.actual), (20, 0));
         // No carry-over: no rule applied.
         assert!(!money_block(&sums([5, 0, 0, 0], [0; 4], [5, 0])).by_rule);
+    }
+
+    #[test]
+    fn what_the_ledger_says_decides_and_the_rule_takes_the_rest() {
+        // Carry-over 30; paid 140: 20 said 上年结转, 100 said this year's, 20 not said.
+        let mut s = sums([100, 50, -20, 30], [0; 4], [140, 0]);
+        s.fiscal_drawn = [20, 100, 20];
+        let b = money_block(&s);
+        // The unsaid 20 fill what is left of the carry-over (10), the rest is this year's.
+        assert_eq!((b.carryover.actual, b.current.actual), (30, 110));
+        assert!(b.by_rule);
+        // All said: no rule, even beyond the carry-over's budget.
+        s.fiscal_drawn = [0, 100, 40];
+        let b = money_block(&s);
+        assert_eq!((b.carryover.actual, b.current.actual), (40, 100));
+        assert!(!b.by_rule);
+        assert_eq!(b.total.actual, b.current.actual + b.carryover.actual);
     }
 
     #[test]

@@ -182,6 +182,8 @@ pub struct Ledger {
     pub kind: Vec<SpendKind>,
     pub econ: Vec<u32>,
     pub fund: Vec<Fund>,
+    /// Which budget each payment drew, when its ledger says (see [`Drawn`]).
+    pub drawn: Vec<Drawn>,
     pub amount: Vec<Cents>,
     pub vouchers: Texts,
     pub memos: Texts,
@@ -209,6 +211,7 @@ pub struct PayRow<'a> {
     pub econ: &'a str,
     pub econ_id: u32,
     pub fund: Fund,
+    pub drawn: Drawn,
     pub voucher: &'a str,
     pub memo: &'a str,
     pub amount: Cents,
@@ -235,6 +238,7 @@ pub struct NewRow<'a> {
     pub kind: SpendKind,
     pub econ: u32,
     pub fund: Fund,
+    pub drawn: Drawn,
     pub voucher: &'a str,
     pub memo: &'a str,
     pub amount: Cents,
@@ -271,6 +275,7 @@ impl Ledger {
         self.kind.push(r.kind);
         self.econ.push(r.econ);
         self.fund.push(r.fund);
+        self.drawn.push(r.drawn);
         self.amount.push(r.amount);
         self.vouchers.push(r.voucher);
         self.memos.push(r.memo);
@@ -305,6 +310,7 @@ impl Ledger {
             econ: self.econs.get(self.econ[i]),
             econ_id: self.econ[i],
             fund: self.fund[i],
+            drawn: self.drawn[i],
             voucher: self.voucher(i),
             memo: self.memos.get(i),
             amount: self.amount[i],
@@ -325,6 +331,7 @@ impl Ledger {
         self.kind.shrink_to_fit();
         self.econ.shrink_to_fit();
         self.fund.shrink_to_fit();
+        self.drawn.shrink_to_fit();
         self.amount.shrink_to_fit();
         self.vouchers.shrink_to_fit();
         self.memos.shrink_to_fit();
@@ -397,6 +404,7 @@ impl Ledger {
         self.kind.reserve(more);
         self.econ.reserve(more);
         self.fund.reserve(more);
+        self.drawn.reserve(more);
         self.amount.reserve(more);
         self.vouchers.reserve(more, vouchers.saturating_mul(times));
         self.memos.reserve(more, memos.saturating_mul(times));
@@ -435,6 +443,7 @@ impl Ledger {
         self.kind.push(other.kind[i]);
         self.econ.push(m.econ[other.econ[i] as usize]);
         self.fund.push(other.fund[i]);
+        self.drawn.push(other.drawn[i]);
         self.amount.push(other.amount[i]);
         self.vouchers.push(other.vouchers.get(i));
         self.memos.push(other.memos.get(i));
@@ -459,6 +468,7 @@ mod tests {
             kind: SpendKind::Project,
             econ: 0,
             fund: Fund::Other,
+            drawn: Drawn::Unknown,
             voucher,
             memo: "",
             amount,

@@ -104,6 +104,33 @@ impl BudgetKind {
     }
 }
 
+/// Which budget a payment drew, as its ledger says (a 指标来源 column on the payment ledger,
+/// SPEC §10): the project forms attribute it to 本年财政拨款 or 上年结转资金 by this, and by
+/// 结转资金优先使用 when the ledger does not say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Drawn {
+    /// The ledger does not say.
+    #[default]
+    Unknown,
+    /// This year's budget (年初预算, 追加, 调减).
+    Current,
+    /// Last year's carry-over (上年结转).
+    Carryover,
+}
+
+impl Drawn {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+    pub fn from_code(c: i32) -> Drawn {
+        match c {
+            1 => Drawn::Current,
+            2 => Drawn::Carryover,
+            _ => Drawn::Unknown,
+        }
+    }
+}
+
 /// Where a value came from: file (path relative to the input folder), sheet, Excel row (1-based).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Prov {

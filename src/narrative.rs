@@ -321,6 +321,28 @@ pub fn values(cfg: &Config, o: &Outcome) -> Values {
             .unwrap_or_else(|| placeholder("项目支出用途")),
     );
 
+    // The project forms (SPEC §10): how many, which scored below 90, which lack indicators.
+    let forms = o.forms.as_ref().map(|f| f.forms.as_slice()).unwrap_or(&[]);
+    let ninety = Decimal::from(90);
+    let below: Vec<String> = o
+        .forms
+        .iter()
+        .flat_map(|f| f.below(ninety))
+        .map(|f| {
+            let total = f.total_display().unwrap_or_default().normalize();
+            format!("{}（{}分）", f.name, total)
+        })
+        .collect();
+    let unscored = forms.iter().filter(|f| f.total.is_none()).count();
+    v.flag("forms", !forms.is_empty());
+    v.set("forms_count", forms.len().to_string());
+    v.flag("forms_below", !below.is_empty());
+    v.set("forms_below_count", below.len().to_string());
+    v.set("forms_below_names", below.join("、"));
+    v.flag("forms_scored", unscored < forms.len());
+    v.flag("forms_unscored", unscored > 0);
+    v.set("forms_unscored_count", unscored.to_string());
+
     // Scores, from the scoring table's department row.
     let s = &cfg.scoring;
     let points = |p: f64| crate::config::dec(p).normalize().to_string();

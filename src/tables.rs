@@ -330,12 +330,13 @@ fn project_table(cfg: &Config, agg: &Aggregates, projects: &Projects) -> Table {
         true,
         &["单位名称", "项目名称", "支出金额", "备   注"],
     );
-    // The groups by unit × project × fund (aggregate), looked up by key.
-    let sums: HashMap<(usize, &str, Fund), Cents> = agg
-        .projects
-        .iter()
-        .map(|g| ((g.unit, g.project.as_str(), g.fund), g.amount))
-        .collect();
+    // The groups by unit × project × fund (× the budget drawn: added up here), by key.
+    let mut sums: HashMap<(usize, &str, Fund), Cents> = HashMap::new();
+    for g in &agg.projects {
+        *sums
+            .entry((g.unit, g.project.as_str(), g.fund))
+            .or_default() += g.amount;
+    }
     let mut total = 0;
     for (u, unit) in cfg.units.iter().enumerate() {
         for (key, display) in projects.per_unit.get(u).into_iter().flatten() {

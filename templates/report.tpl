@@ -16,6 +16,7 @@
 ### （二）项目支出情况
 {year}年度，本部门一般公共预算项目支出年初预算金额为{F6}万元（未含上年项目结转预算），{?project_adjusted}年中追加了部分项目经费预算，{/project_adjusted}年度项目支出预算总金额调整为{F7}万元。本年项目实际支出总金额为{F8}万元，主要用于{项目支出用途}。具体支出情况如下：
 @table 项目支出
+{?forms}本部门对{forms_count}个有预算或支出的项目逐一开展了绩效自评，填报了项目支出绩效自评表（见附件）。{?forms_below}其中{forms_below_count}个项目自评得分低于90分：{forms_below_names}。{/forms_below}{!forms_below}{?forms_scored}已完成自评的项目得分均在90分以上。{/forms_scored}{/forms_below}{?forms_unscored}另有{forms_unscored_count}个项目尚未填报绩效指标，自评得分待补充。{/forms_unscored}{/forms}
 ## 三、政府性基金预算、国有资本经营预算、社会保险基金预算支出情况
 {?no_govfund}本部门无政府性基金预算、国有资本经营预算、社会保险基金预算支出。{/no_govfund}{!no_govfund}本部门政府性基金预算支出{govfund_total}万元，其中基本支出{govfund_basic}万元，项目支出{govfund_project}万元；无国有资本经营预算、社会保险基金预算支出。{/no_govfund}
 ## 四、部门整体支出绩效情况
@@ -49,5 +50,6 @@
 @narrative 改进措施
 ## 七、部门整体支出绩效自评结果拟应用和公开情况，其他需要说明的情况
 @narrative 结果应用
+{?forms}附件：{year}年度项目支出绩效自评表（{forms_count}个项目）{/forms}
 >> {department}
 >> 【待填写：日期】

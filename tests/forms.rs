@@ -202,3 +202,23 @@ fn the_template_with_the_project_in_its_title_block_is_read() {
         None
     );
 }
+
+/// SPEC §10 attribution: a payment whose ledger says which budget it drew (指标来源) goes to
+/// that row; the payments that do not say fill what is left of the carry-over first.
+#[test]
+fn the_budget_a_payment_drew_decides_its_row_and_the_rule_takes_the_rest() {
+    let csv = "支付日期,预算单位,项目名称,支出类型,经济分类,资金性质,指标来源,支付金额\n\
+               2023-12-20,岳阳市城乡建设事务中心,2022年非税收入结转,项目支出,30227 委托业务费,一般公共预算,年初预算,10000.00\n\
+               2023-12-21,岳阳市城乡建设事务中心,2022年非税收入结转,项目支出,30227 委托业务费,一般公共预算,上年结转,5000.00\n";
+    let w = sample_with("forms-drawn", &[("支付明细/补充支付.csv", csv)]);
+    run(&w).expect_code(0);
+    let book = Book::open(&w.path(&format!("out/{FORMS}")));
+    // 上年结转 budget 43 万元. Said: 1.00 this year's, 0.50 carry-over; not said: the sample's
+    // 42.18, all within what is left of the carry-over (42.50).
+    let sheet = "15.2022年非税收入结转";
+    let mut bad = Vec::new();
+    for (addr, want) in [("E6", "43.68"), ("E7", "1"), ("E8", "42.68"), ("D8", "43")] {
+        bad.extend(check_cell(&book, sheet, addr, want));
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

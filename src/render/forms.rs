@@ -60,7 +60,7 @@ fn num(d: Decimal) -> f64 {
 }
 
 const LAST_COL: u16 = 7;
-const WIDTHS: [f64; 8] = [14.0, 18.0, 22.0, 13.0, 13.0, 9.0, 11.0, 26.0];
+const WIDTHS: [f64; 8] = [20.0, 18.0, 22.0, 13.0, 13.0, 9.0, 11.0, 26.0];
 
 /// One project's sheet (see the module docs).
 fn write_form(ws: &mut Worksheet, cfg: &Config, f: &ProjectForm, st: &Styles) -> Result<()> {
@@ -136,6 +136,7 @@ fn write_money(ws: &mut Worksheet, f: &ProjectForm, st: &Styles, r: u32) -> Resu
     ];
     for (k, (label, row)) in rows.iter().enumerate() {
         let rr = r + 1 + k as u32;
+        ws.set_row_height(rr, 20)?;
         ws.write_with_format(rr, 1, *label, &st.text)?;
         for (c, cents) in [(2, row.initial), (3, row.budget), (4, row.actual)] {
             ws.write_number_with_format(rr, c, num(wan_display(cents)), &st.money)?;
@@ -245,7 +246,7 @@ fn write_indicators(
             .map(|t| t.chars().count())
             .max()
             .unwrap_or(0);
-        ws.set_row_height(rr, (15 * longest.div_ceil(11).max(1)).max(20) as f64)?;
+        ws.set_row_height(rr, (15 * longest.div_ceil(11).max(1)).max(22) as f64)?;
     }
     // 一级 cells merged down their group, 二级 down their runs.
     let runs = |key: &dyn Fn(usize) -> String| -> Vec<(usize, usize, String)> {

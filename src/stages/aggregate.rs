@@ -16,7 +16,7 @@
 //! └──────┴─────────┴──────┴──────┴──────┴───────┴───────┴────────┘
 //!   → by unit × fund × kind × econ                      [`Aggregates::payments`] (figures)
 //!   → by unit (from the line above)                     [`Aggregates::unit_actual`] (scores)
-//!   → kind = 项目支出, by unit × project × fund           [`Aggregates::projects`] (项目支出)
+//!   → kind = 项目支出, by unit × project × fund × drawn   [`Aggregates::projects`] (项目支出, §10)
 //!   → by unit × month                                   [`Aggregates::months`] (执行进度)
 //!   → fund = 一般公共预算, class ≥ 0, by unit × class      [`Aggregates::sangong`] (三公, findings)
 //!
@@ -64,6 +64,8 @@ pub struct ProjectSum {
     /// The project key (see `normalise::project_key`).
     pub project: String,
     pub fund: Fund,
+    /// Which budget the payments drew, as their ledger says (the project forms' attribution).
+    pub drawn: Drawn,
     pub amount: Cents,
 }
 
@@ -182,6 +184,10 @@ fn payment_frame(
             "fund",
             l.fund[rows.clone()].iter().map(|f| f.code()).collect(),
         ),
+        i32_col(
+            "drawn",
+            l.drawn[rows.clone()].iter().map(|d| d.code()).collect(),
+        ),
         i32_col("econ", ids(&l.econ)),
         i32_col(
             "class",
@@ -262,10 +268,12 @@ impl Partial {
             .push(sum_by(&pay, &["unit", "fund", "kind", "econ"])?);
         let is_project = pay.column("kind")?.i32()?.equal(SpendKind::Project.code());
         let project_rows = pay
-            .select(["unit", "project", "fund", "amount"])?
+            .select(["unit", "project", "fund", "drawn", "amount"])?
             .filter(&is_project)?;
-        self.projects
-            .push(sum_by(&project_rows, &["unit", "project", "fund"])?);
+        self.projects.push(sum_by(
+            &project_rows,
+            &["unit", "project", "fund", "drawn"],
+        )?);
         self.months.push(sum_by(&pay, &["unit", "month"])?);
         self.sangong
             .push(sum_by(&general(&pay)?, &["unit", "class"])?);
@@ -316,7 +324,7 @@ fn finish(
     units: usize,
 ) -> PolarsResult<Aggregates> {
     let fine = combine(&partial.fine, &["unit", "fund", "kind", "econ"])?;
-    let projects = combine(&partial.projects, &["unit", "project", "fund"])?;
+    let projects = combine(&partial.projects, &["unit", "project", "fund", "drawn"])?;
     let months = combine(&partial.months, &["unit", "month"])?;
     let sangong_pay = combine(&partial.sangong, &["unit", "class"])?;
     let mut econs = l.econs.clone();
@@ -382,10 +390,11 @@ fn finish(
             .collect()
     };
     let projects = {
-        let (u, p, f, a) = (
+        let (u, p, f, d, a) = (
             ints(&projects, "unit")?,
             ints(&projects, "project")?,
             ints(&projects, "fund")?,
+            ints(&projects, "drawn")?,
             money(&projects)?,
         );
         (0..a.len())
@@ -393,6 +402,7 @@ fn finish(
                 unit: u[i] as usize,
                 project: l.projects.get(p[i] as u32).to_string(),
                 fund: Fund::from_code(f[i]),
+                drawn: Drawn::from_code(d[i]),
                 amount: a[i],
             })
             .collect()
@@ -556,6 +566,7 @@ mod tests {
                 kind: SpendKind::Project,
                 econ,
                 fund,
+                drawn: Drawn::Unknown,
                 voucher: "",
                 memo: "",
                 amount,
@@ -579,6 +590,7 @@ mod tests {
             .iter()
             .map(|g| (g.unit, g.project.as_str(), g.fund, g.amount))
             .collect();
+        assert!(a.projects.iter().all(|g| g.drawn == Drawn::Unknown));
         assert_eq!(
             got,
             vec![

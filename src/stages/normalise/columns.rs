@@ -183,6 +183,8 @@ pub fn fields(kind: Kind) -> Vec<(Field, &'static [&'static str], bool)> {
             (Fund, FUND, false),
             (Voucher, VOUCHER, false),
             (Memo, MEMO, false),
+            // Which budget a payment drew (SPEC §10): read when its values are budget kinds.
+            (BudgetKind, BUDGET_KIND, false),
             (Amount, PAY_AMOUNT, true),
         ],
         Kind::Budget => vec![

@@ -797,6 +797,7 @@ struct Caches {
     kind: IdCache<Result<Option<SpendKind>, String>>,
     project: IdCache<u32>,
     date: IdCache<Result<Date, String>>,
+    drawn: IdCache<Drawn>,
 }
 
 impl<'a> RowCtx<'a> {
@@ -1139,6 +1140,7 @@ impl<'a> RowCtx<'a> {
                     self.see_project(out, project_id, project_cell);
                     self.defaults.count(inferred.then_some(spend), amount);
                     let memo = self.str(r, Field::Memo);
+                    let drawn = self.drawn(r);
                     out.payments.push(crate::ledger::NewRow {
                         source: 0,
                         row: r + 1,
@@ -1148,6 +1150,7 @@ impl<'a> RowCtx<'a> {
                         kind: spend,
                         econ: econ_id,
                         fund,
+                        drawn,
                         voucher: &self.str(r, Field::Voucher),
                         memo: &memo,
                         amount,
@@ -1196,6 +1199,24 @@ impl<'a> RowCtx<'a> {
             }
             Kind::Indicators => {}
         }
+    }
+
+    /// Which budget a payment row drew, from its 指标来源 cell: 上年结转 → carry-over, another
+    /// budget kind → this year's; anything else (指标类型 = 正常指标, empty) does not say. Never
+    /// an error on a payment ledger: the column only informs the project forms (SPEC §10).
+    fn drawn(&mut self, r: u32) -> Drawn {
+        if self.col(Field::BudgetKind).is_none() {
+            return Drawn::Unknown;
+        }
+        let cell = self.get(r, Field::BudgetKind);
+        self.cache.drawn.get(
+            self.field_id(r, Field::BudgetKind),
+            || match parse_budget_kind(&cell_str(cell)) {
+                Ok(BudgetKind::Carryover) => Drawn::Carryover,
+                Ok(_) => Drawn::Current,
+                Err(_) => Drawn::Unknown,
+            },
+        )
     }
 
     /// Notes the first spelling of a project (by its id in the sheet's dictionary).
