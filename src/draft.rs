@@ -28,6 +28,9 @@ pub struct DraftUnit {
     /// Short names that may be this unit: (name, rows, money), for the user to confirm.
     pub suggested: Vec<(String, u32, Cents)>,
     pub projects: Vec<String>,
+    /// Project names of the payment ledger that the budget ledger writes with another suffix
+    /// (payment spelling, budget spelling): offered as commented `project_aliases`.
+    pub project_aliases: Vec<(String, String)>,
     /// Why this unit stands alone (no code; or an abbreviation of several units).
     pub comment: Option<String>,
 }
@@ -56,6 +59,9 @@ struct Seen {
     rows: u32,
     cents: Cents,
     projects: Vec<String>,
+    /// Projects of its payment rows and of its budget rows.
+    payment_projects: Vec<String>,
+    budget_projects: Vec<String>,
     first: usize,
 }
 
@@ -187,6 +193,13 @@ pub fn draft(files: &[FileResult]) -> Draft {
                     if !basic && !e.projects.contains(p) {
                         e.projects.push(p.clone());
                     }
+                    let by_kind = match u.kind {
+                        Kind::Budget => &mut e.budget_projects,
+                        _ => &mut e.payment_projects,
+                    };
+                    if !basic && !by_kind.contains(p) {
+                        by_kind.push(p.clone());
+                    }
                 }
             }
         }
@@ -221,9 +234,18 @@ pub fn draft(files: &[FileResult]) -> Draft {
                 }
             }
         }
+        let of = |f: fn(&Seen) -> &Vec<String>| -> Vec<String> {
+            members
+                .iter()
+                .flat_map(|(_, s)| f(s).iter().cloned())
+                .collect()
+        };
+        let project_aliases =
+            suggest_project_aliases(&of(|s| &s.payment_projects), &of(|s| &s.budget_projects));
         units.push(DraftUnit {
             name: best.to_string(),
             code: Some(code.clone()),
+            project_aliases,
             aliases: members
                 .iter()
                 .map(|(_, s)| s.display.clone())
@@ -297,10 +319,50 @@ pub fn draft(files: &[FileResult]) -> Draft {
     }
 }
 
+/// Suffixes by which a payment ledger and a budget ledger name one project differently.
+const PROJECT_SUFFIXES: [&str; 6] = ["专项资金", "补助资金", "资金", "经费", "补助", "项目"];
+
+/// Pairs (payment spelling, budget spelling) of projects that only one ledger names, equal
+/// once a suffix of [`PROJECT_SUFFIXES`] is dropped from either: other spellings of one
+/// project to confirm (SPEC §10).
+pub fn suggest_project_aliases(payment: &[String], budget: &[String]) -> Vec<(String, String)> {
+    let stem = |p: &str| -> String {
+        let k = project_key(p);
+        PROJECT_SUFFIXES
+            .iter()
+            .find_map(|s| {
+                k.strip_suffix(s)
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string)
+            })
+            .unwrap_or(k)
+    };
+    let keys = |v: &[String]| v.iter().map(|p| project_key(p)).collect::<Vec<_>>();
+    let (pk, bk) = (keys(payment), keys(budget));
+    let mut out = Vec::new();
+    for (p, k) in payment.iter().zip(&pk) {
+        if bk.contains(k) {
+            continue;
+        }
+        let candidates: Vec<&String> = budget
+            .iter()
+            .zip(&bk)
+            .filter(|(_, b)| !pk.contains(b))
+            .filter(|(b, _)| stem(b) == stem(p))
+            .map(|(b, _)| b)
+            .collect();
+        if let [b] = candidates.as_slice() {
+            out.push((p.trim().to_string(), b.trim().to_string()));
+        }
+    }
+    out
+}
+
 fn uncoded_unit(key: &str, s: &Seen, why: Option<String>) -> DraftUnit {
     DraftUnit {
         name: key.to_string(),
         code: None,
+        project_aliases: suggest_project_aliases(&s.payment_projects, &s.budget_projects),
         aliases: Vec::new(),
         suggested: Vec::new(),
         projects: s.projects.clone(),
@@ -321,6 +383,7 @@ fn pending_suggestion(units: &mut Vec<DraftUnit>, target: &str, key: &str, s: &S
         units.push(DraftUnit {
             name: target.to_string(),
             code: None,
+            project_aliases: Vec::new(),
             aliases: Vec::new(),
             suggested: Vec::new(),
             projects: Vec::new(),
@@ -445,6 +508,17 @@ impl Draft {
                 }
                 t.push_str("]\n");
             }
+            if !u.project_aliases.is_empty() {
+                let pairs: Vec<String> = u
+                    .project_aliases
+                    .iter()
+                    .map(|(p, b)| format!("{} = {}", q(p), q(b)))
+                    .collect();
+                t.push_str(&format!(
+                    "# 以下项目在支出明细和预算指标中的写法只差后缀（资金、经费、补助等）；如是同一项目，去掉行首的 #，项目自评表即合为一张：\n# project_aliases = {{ {} }}\n",
+                    pairs.join(", ")
+                ));
+            }
         }
         t.push_str(concat!(
             "\n# 报告初稿中数据无法给出的文字（写好后每年自动填入；键名须加引号）：\n",
@@ -491,6 +565,33 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn project_spellings_that_differ_by_a_suffix_are_offered() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let got = suggest_project_aliases(
+            &v(&["城市管网及污水处理补助", "施工图审查", "共同项目", "无对应"]),
+            &v(&[
+                "城市管网及污水处理补助资金",
+                "施工图审查经费",
+                "共同项目",
+                "别的名字",
+            ]),
+        );
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "城市管网及污水处理补助".to_string(),
+                    "城市管网及污水处理补助资金".to_string()
+                ),
+                ("施工图审查".to_string(), "施工图审查经费".to_string()),
+            ]
+        );
+        // Two budget names that both fit: no guess.
+        let got = suggest_project_aliases(&v(&["河道整治"]), &v(&["河道整治经费", "河道整治资金"]));
+        assert!(got.is_empty());
+    }
 
     #[test]
     fn abbreviations_keep_the_full_names_characters_in_order() {

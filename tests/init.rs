@@ -285,3 +285,52 @@ fn a_closed_pipe_ends_quietly() {
         );
     }
 }
+
+/// Issue 17: a project that the payment ledger and the budget ledger name with different
+/// suffixes is offered as a commented `project_aliases` line; uncommented, the two are one
+/// project and one form.
+#[test]
+fn issue_17_init_offers_project_aliases_for_names_that_differ_by_a_suffix() {
+    let w = Workdir::new("init-project-aliases");
+    std::fs::create_dir_all(w.path("in")).unwrap();
+    std::fs::write(
+        w.path("in/预算指标.csv"),
+        "预算单位,单位编码,项目名称,支出类型,经济分类,资金性质,指标类型,指标金额\n\
+         江南县水利局机关,701001,,基本支出,30101,一般公共预算,年初预算,2000\n\
+         江南县水利局机关,701001,河道整治补助资金,项目支出,30227,一般公共预算,年初预算,1000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        w.path("in/支付明细.csv"),
+        "支付日期,预算单位,项目名称,支出类型,经济分类,资金性质,支付金额\n\
+         2023-03-01,江南县水利局机关,,基本支出,30101 基本工资,一般公共预算,800.00\n\
+         2023-03-02,江南县水利局机关,河道整治补助,项目支出,30227 委托业务费,一般公共预算,600.00\n",
+    )
+    .unwrap();
+    w.run(&["init", "--input", "in"]).expect_code(0);
+    let toml = std::fs::read_to_string(w.path("in/jixiao.toml")).unwrap();
+    let line = "# project_aliases = { \"河道整治补助\" = \"河道整治补助资金\" }";
+    assert!(toml.contains(line), "{toml}");
+    // As drafted (the line commented): the payments' project has no budget rows, a warning
+    // naming the budget-only project to alias.
+    let toml = toml.replace("【请填写部门名称】", "江南县水利局");
+    std::fs::write(w.path("in/jixiao.toml"), &toml).unwrap();
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains(
+            "项目“河道整治补助”（江南县水利局机关）有支出 600.00 元，但预算指标中没有此项目"
+        ) && run.stderr().contains("最接近的是“河道整治补助资金”"),
+        "{}",
+        run.describe()
+    );
+    std::fs::write(w.path("in/jixiao.toml"), toml.replace(line, &line[2..])).unwrap();
+    w.run(&["run", "--input", "in", "--output", "out"])
+        .expect_code(0);
+    let book = Book::open(&w.path("out/2023年度项目支出绩效自评表.xlsx"));
+    // One form: 0.06 of 0.10 万元 under the budget's name.
+    assert_eq!(book.sheets.len(), 2, "{:?}", book.sheets.keys());
+    for (addr, want) in [("C4", "河道整治补助资金"), ("E4", "0.1"), ("F4", "0.06")] {
+        assert_eq!(check_cell(&book, "汇总", addr, want), None);
+    }
+}
