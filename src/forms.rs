@@ -341,14 +341,14 @@ pub fn build(
         problems.push(Problem::warning(format!(
             "以下 {} 个项目没有项目绩效指标（绩效指标表中无此项目的行），自评表的绩效指标、总分和评价等级待填写：{}",
             no_indicators.len(),
-            no_indicators.join("、")
+            listed(&no_indicators)
         )));
     }
     if !no_goal.is_empty() {
         problems.push(Problem::warning(format!(
             "以下 {} 个项目没有年度总体目标（绩效指标表的“年度目标”“实际完成情况”列），自评表中标为【待填写】：{}",
             no_goal.len(),
-            no_goal.join("、")
+            listed(&no_goal)
         )));
     }
     out.sheet_names = sheet_names(&out.forms);
@@ -356,6 +356,22 @@ pub fn build(
     out.problems = problems;
     out
 }
+
+/// The names of a message's list: the first [`LISTED`], then how many more (the 汇总 sheet
+/// lists them all).
+pub fn listed(names: &[String]) -> String {
+    if names.len() <= LISTED {
+        return names.join("、");
+    }
+    format!(
+        "{} 等 {} 个（全部见项目支出绩效自评表的“汇总”）",
+        names[..LISTED].join("、"),
+        names.len()
+    )
+}
+
+/// How many names a message lists.
+pub const LISTED: usize = 30;
 
 /// `项目名称（单位）` for a message.
 fn form_label(cfg: &Config, f: &ProjectForm) -> String {

@@ -338,7 +338,7 @@ pub fn values(cfg: &Config, o: &Outcome) -> Values {
     v.set("forms_count", forms.len().to_string());
     v.flag("forms_below", !below.is_empty());
     v.set("forms_below_count", below.len().to_string());
-    v.set("forms_below_names", below.join("、"));
+    v.set("forms_below_names", crate::forms::listed(&below));
     v.flag("forms_scored", unscored < forms.len());
     v.flag("forms_unscored", unscored > 0);
     v.set("forms_unscored_count", unscored.to_string());

@@ -39,11 +39,12 @@ pub fn run(paths: &Paths) -> Result<i32> {
     )?;
     writeln!(
         out,
-        "数据行：使用 {}（支出 {}、预算 {}、指标 {}），拒绝 {}，空行 {}，说明行 {}，合计行 {}",
+        "数据行：使用 {}（支出 {}、预算 {}、指标 {}，其中项目指标 {}），拒绝 {}，空行 {}，说明行 {}，合计行 {}",
         rows(&|s| s.used),
         v.payments.len(),
         v.budgets.len(),
-        v.indicators.len(),
+        v.indicators.len() + v.project_indicators.len(),
+        v.project_indicators.len(),
         rows(&|s| s.rejected),
         rows(&|s| s.blank),
         rows(&|s| s.notes),
@@ -86,6 +87,15 @@ pub fn run(paths: &Paths) -> Result<i32> {
             out,
             "  部门整体自评得分：{}（{}）",
             s.dept.total, s.dept.grade
+        )?;
+    }
+    if let Some(forms) = &o.forms {
+        let unscored = forms.forms.iter().filter(|f| f.total.is_none()).count();
+        writeln!(
+            out,
+            "  项目支出绩效自评表：{} 张（其中 {} 张尚无绩效指标）",
+            forms.forms.len(),
+            unscored
         )?;
     }
     let (e, w) = (o.errors().count(), o.warnings().count());

@@ -209,40 +209,60 @@ fn build(
     // The audit workbook, and the report's two documents (the draft's text from the same
     // tables), are built side by side.
     let config_dir = config.parent().unwrap_or(std::path::Path::new("."));
-    let (audit, report) = rayon::join(
-        || crate::timing::time("audit-bytes", || audit::audit_bytes(cfg, &outcome)),
-        || -> Result<(Documents, Vec<String>)> {
-            let (draft_blocks, unfilled) = crate::timing::time("narrative", || {
-                crate::narrative::draft(cfg, &outcome, config_dir)
-            })?;
-            let _ = template_ok.send(());
-            if outcome.has_errors() {
-                return Ok((None, unfilled));
-            }
-            let tables = outcome
-                .report
-                .as_ref()
-                .map(|r| r.tables.as_slice())
-                .unwrap_or(&[]);
-            let bytes = crate::timing::time("report-bytes", || {
-                report::report_bytes(cfg.report.year, &cfg.report.department, tables)
-            })?;
-            let title = format!(
-                "{}年度{}部门整体支出绩效自评报告（初稿）",
-                cfg.report.year, cfg.report.department
-            );
-            let draft = crate::timing::time("docx-bytes", || {
-                crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)
-            })?;
-            let forms = crate::timing::time("forms-bytes", || match &outcome.forms {
-                Some(forms) => crate::render::forms::forms_bytes(cfg, forms),
-                None => crate::render::forms::forms_bytes(cfg, &Default::default()),
-            })?;
-            Ok((Some((bytes, draft, forms)), unfilled))
+    // The project forms (thousands of sheets in a city's year: the longest of the three) are
+    // built beside the audit and the report from the start.
+    let forms = || -> Result<Option<Vec<u8>>> {
+        if outcome.has_errors() {
+            return Ok(None);
+        }
+        crate::timing::time("forms-bytes", || match &outcome.forms {
+            Some(forms) => crate::render::forms::forms_bytes(cfg, forms).map(Some),
+            None => crate::render::forms::forms_bytes(cfg, &Default::default()).map(Some),
+        })
+    };
+    let ((audit, report), forms) = rayon::join(
+        || {
+            rayon::join(
+                || crate::timing::time("audit-bytes", || audit::audit_bytes(cfg, &outcome)),
+                || -> Result<(Documents, Vec<String>)> {
+                    let (draft_blocks, unfilled) = crate::timing::time("narrative", || {
+                        crate::narrative::draft(cfg, &outcome, config_dir)
+                    })?;
+                    let _ = template_ok.send(());
+                    if outcome.has_errors() {
+                        return Ok((None, unfilled));
+                    }
+                    let tables = outcome
+                        .report
+                        .as_ref()
+                        .map(|r| r.tables.as_slice())
+                        .unwrap_or(&[]);
+                    let bytes = crate::timing::time("report-bytes", || {
+                        report::report_bytes(cfg.report.year, &cfg.report.department, tables)
+                    })?;
+                    let title = format!(
+                        "{}年度{}部门整体支出绩效自评报告（初稿）",
+                        cfg.report.year, cfg.report.department
+                    );
+                    let draft = crate::timing::time("docx-bytes", || {
+                        crate::render::docx::docx_bytes(
+                            &title,
+                            cfg.report.year,
+                            &draft_blocks,
+                            tables,
+                        )
+                    })?;
+                    Ok((Some((bytes, draft, Vec::new())), unfilled))
+                },
+            )
         },
+        forms,
     );
     // A broken custom template (the draft's) is the error to report first.
-    let (report, unfilled) = report?;
+    let (mut report, unfilled) = report?;
     let audit = audit?;
+    if let (Some((_, _, slot)), Some(forms)) = (report.as_mut(), forms?) {
+        *slot = forms;
+    }
     Ok((outcome, unfilled, Books { audit, report }))
 }

@@ -42,6 +42,20 @@ pub fn report_bytes(year: i32, department: &str, tables: &[Table]) -> Result<Vec
     Ok(wb.save_to_buffer()?)
 }
 
+/// Excel's limit on the characters of a cell.
+const CELL_CHARS: usize = 32_767;
+
+/// A text as a cell can hold it: cut short, and said so, past Excel's limit (a message that
+/// lists thousands of names is printed whole on the terminal).
+pub fn excel_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().count() <= CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    const CUT: &str = "……（超过单元格的字数上限，以下从略）";
+    let keep: String = s.chars().take(CELL_CHARS - CUT.chars().count()).collect();
+    std::borrow::Cow::Owned(keep + CUT)
+}
+
 fn f64_of(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
@@ -248,7 +262,7 @@ fn write_block<'s>(
             // A cell left empty here becomes a formatted blank (as `write_blank` made it).
             let f = match cell {
                 Cell::Text(s) => {
-                    ws.write(r, c16, s)?;
+                    ws.write(r, c16, excel_text(s).as_ref())?;
                     widths[c] = widths[c].max(text_width(s).min(60.0) + 2.0);
                     text_f
                 }
@@ -292,4 +306,18 @@ fn write_block<'s>(
         next += 1;
     }
     Ok((first_data, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_and_says_so() {
+        let long = "项".repeat(40_000);
+        let cut = excel_text(&long);
+        assert_eq!(cut.chars().count(), CELL_CHARS);
+        assert!(cut.ends_with("以下从略）"));
+        assert_eq!(excel_text("短"), "短");
+    }
 }
