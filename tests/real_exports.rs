@@ -327,3 +327,38 @@ fn the_mof_template_without_what_it_needs_says_what_to_add() {
         run.describe()
     );
 }
+
+/// Issue 18: exports grouped by unit carry a subtotal row after each unit's rows
+/// (`岳阳市城市建设档案馆小计`, `小计：…`): total rows, checked against the rows above them.
+#[test]
+fn issue_18_named_subtotal_rows_are_totals_and_checked() {
+    const UNIT: &[&str] = &["预算单位", "预算单位名称"];
+    const AMOUNT: &[&str] = &["支付金额", "发生额（元）"];
+    let run = gives_the_seed("unit-subtotals", &|g| {
+        if g.is_payment() {
+            g.subtotal(UNIT, AMOUNT, |u| format!("{u}小计"), 0);
+        }
+    });
+    assert!(
+        !run.stderr().contains("小计”行金额为"),
+        "{}",
+        run.describe()
+    );
+    let run = gives_the_seed("unit-subtotals-colon", &|g| {
+        if g.is_payment() {
+            g.subtotal(UNIT, AMOUNT, |u| format!("小计：{u}"), 0);
+        }
+    });
+    assert!(!run.stderr().contains("行金额为"), "{}", run.describe());
+    // A subtotal one yuan off: a warning naming it, the figures unchanged.
+    let run = gives_the_seed("unit-subtotal-off", &|g| {
+        if g.is_payment() {
+            g.subtotal(UNIT, AMOUNT, |u| format!("{u}小计"), 100);
+        }
+    });
+    assert!(
+        run.stderr().contains("小计”行金额为") && run.stderr().contains("相差 1.00 元"),
+        "{}",
+        run.describe()
+    );
+}

@@ -126,7 +126,7 @@ fn sources(o: &Outcome, year: i32) -> Table {
             let total_value = s
                 .totals
                 .iter()
-                .find(|t| t.label == "合计" || t.label == "总计")
+                .find(|t| t.is_grand())
                 .and_then(|t| t.amount);
             let style = if s.kind.is_none() || s.rejected > 0 || s.total_matched == Some(false) {
                 RowStyle::Highlight

@@ -384,11 +384,8 @@ impl<'a> Validator<'a> {
             // 合计/总计 rows must equal the sheet's data rows.
             let mut total_matched = None;
             if !s.amount_unreadable {
-                for t in s
-                    .totals
-                    .iter()
-                    .filter(|t| t.label == "合计" || t.label == "总计")
-                {
+                subtotals(&mut v.problems, &s);
+                for t in s.totals.iter().filter(|t| t.is_grand()) {
                     let ok = t.amount == Some(s.data_sum);
                     total_matched = Some(total_matched.unwrap_or(true) && ok);
                     if !ok {
@@ -528,6 +525,28 @@ fn apply_project_aliases(
     }
 }
 
+/// Subtotals (a 小计, or any named total) must equal the data rows since the previous total
+/// row: a warning otherwise (grouped exports subtotal each unit or project; a named 合计 that
+/// equals the whole sheet is its grand total).
+fn subtotals(problems: &mut Vec<Problem>, s: &crate::stages::normalise::SheetResult) {
+    for t in s.totals.iter().filter(|t| t.named || t.label == "小计") {
+        let Some(amount) = t.amount else { continue };
+        if amount == t.since || (t.named && t.label != "小计" && amount == s.data_sum) {
+            continue;
+        }
+        problems.push(
+            Problem::warning(format!(
+                "“{}”行金额为 {} 元，但上一合计行（或表头）以来各数据行之和为 {} 元（相差 {} 元）：请核对导出表",
+                t.text,
+                yuan(amount),
+                yuan(t.since),
+                yuan(amount - t.since)
+            ))
+            .at(&s.file, &s.sheet, t.row, None),
+        );
+    }
+}
+
 /// The amount of a budget row as typed (what the sheet's 合计 adds up).
 fn raw_budget_amount(b: &Budget) -> Cents {
     b.typed_amount
@@ -603,10 +622,17 @@ fn unknown_units(v: &mut Validated, cfg: &Config, units: &UnitMatcher) {
     }
     for name in order {
         let (prov, rows, money) = &by_name[&name];
-        let hint = units
-            .closest(&name)
-            .map(|i| format!("；最接近的配置单位是“{}”，如是同一单位请在 jixiao.toml 的 aliases 中加入此名称", cfg.units[i].name))
-            .unwrap_or_default();
+        // A total-like label is never proposed as an alias (it would double the sums).
+        let total_like =
+            crate::stages::normalise::total_label(&crate::stages::normalise::norm(&name)).is_some();
+        let hint = if total_like {
+            "；这像是小计或合计行的名称：请确认该行是否为汇总行（汇总行的第一个文字单元格应以“小计”“合计”结尾或以“小计：”开头），不要把它加入 aliases".to_string()
+        } else {
+            units
+                .closest(&name)
+                .map(|i| format!("；最接近的配置单位是“{}”，如是同一单位请在 jixiao.toml 的 aliases 中加入此名称", cfg.units[i].name))
+                .unwrap_or_default()
+        };
         v.problems.push(
             Problem::error(format!(
                 "单位名称“{name}”未在配置中：共 {rows} 行、金额 {} 元，首次出现于此{hint}",

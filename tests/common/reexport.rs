@@ -165,6 +165,58 @@ impl Grid {
         self
     }
 
+    /// Groups the data rows by the column named one of `by` (stable: a group's rows keep their
+    /// order) and adds after each group a subtotal row — `label(group)` in that column, the
+    /// group's sum in the amount column (`amount`), `off` cents added to the first one — as
+    /// exports grouped by unit or project write them.
+    pub fn subtotal(
+        &mut self,
+        by: &[&str],
+        amount: &[&str],
+        label: impl Fn(&str) -> String,
+        off: i64,
+    ) -> &mut Self {
+        let (Some(key), Some(money)) = (self.col(by), self.col(amount)) else {
+            return self;
+        };
+        let data = self.data_rows();
+        let (Some(&first), Some(&last)) = (data.first(), data.last()) else {
+            return self;
+        };
+        let width = self.rows[self.header.unwrap_or(0)].len();
+        let mut block: Vec<Vec<Cell>> = self.rows[first..=last].to_vec();
+        block.sort_by_key(|r| r.get(key).map(Cell::text).unwrap_or_default());
+        let cents = |c: &Cell| -> i64 {
+            let x = match c {
+                Cell::Num(x) => *x,
+                other => other.text().replace(',', "").parse::<f64>().unwrap_or(0.0),
+            };
+            (x * 100.0).round() as i64
+        };
+        let mut out: Vec<Vec<Cell>> = Vec::new();
+        let mut i = 0;
+        let mut first_group = true;
+        while i < block.len() {
+            let k = block[i][key].text();
+            let mut sum = 0;
+            while i < block.len() && block[i][key].text() == k {
+                sum += cents(&block[i][money]);
+                out.push(block[i].clone());
+                i += 1;
+            }
+            if first_group {
+                sum += off;
+                first_group = false;
+            }
+            let mut row = vec![Cell::Empty; width];
+            row[key] = Cell::Text(label(&k));
+            row[money] = Cell::Num(sum as f64 / 100.0);
+            out.push(row);
+        }
+        self.rows.splice(first..=last, out);
+        self
+    }
+
     /// Removes every title cell (above the header) that says `单位：…`.
     pub fn drop_title_unit(&mut self) -> &mut Self {
         let h = self.header.unwrap_or(0);

@@ -94,8 +94,41 @@ pub struct Rejected {
 #[derive(Debug, Clone)]
 pub struct TotalRow {
     pub row: u32,
+    /// The total word: 合计, 总计, 小计 or 本页合计.
     pub label: String,
+    /// The label names what it totals (`岳阳市城市建设档案馆小计`, `小计：档案馆`): a subtotal
+    /// of the rows above it, whatever its word.
+    pub named: bool,
+    /// The label as written (normalised).
+    pub text: String,
     pub amount: Option<Cents>,
+    /// The sum of the data rows since the previous total row (or the header).
+    pub since: Cents,
+}
+
+impl TotalRow {
+    /// A 合计/总计 of the whole sheet (not a named or page total).
+    pub fn is_grand(&self) -> bool {
+        !self.named && (self.label == "合计" || self.label == "总计")
+    }
+}
+
+/// The total word of a label (normalised, SPEC §2.1): `合计`, `总计`, `小计`, `本页合计` alone
+/// (a trailing colon allowed), or named — a label ending with 小计/合计/总计
+/// (`岳阳市城市建设档案馆小计`, `本单位合计`) or beginning with one and a colon (`小计：档案馆`).
+/// Returns the word and whether it is named.
+pub fn total_label(label: &str) -> Option<(&'static str, bool)> {
+    let bare = label.trim_end_matches(':');
+    if let Some(w) = TOTAL_LABELS.iter().find(|w| **w == bare) {
+        return Some((w, false));
+    }
+    TOTAL_LABELS[..3].iter().find_map(|w| {
+        let named = (label.ends_with(w) && label.len() > w.len())
+            || label
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with(':') && rest.len() > 1);
+        named.then_some((*w, true))
+    })
 }
 
 /// A row of header-like cells: (Excel row, its non-empty cells).
@@ -289,7 +322,8 @@ fn find_header(sheet: &RawSheet) -> Option<Header> {
     None
 }
 
-const TOTAL_LABELS: [&str; 4] = ["合计", "总计", "小计", "本页合计"];
+/// The total words; the first three may be named (see [`total_label`]).
+const TOTAL_LABELS: [&str; 4] = ["小计", "合计", "总计", "本页合计"];
 const NOTE_PREFIXES: [&str; 8] = [
     "制表", "审核", "复核", "填报", "打印", "备注", "说明", "注:",
 ];
@@ -885,8 +919,7 @@ impl<'a> RowCtx<'a> {
             Some(s) => std::borrow::Cow::Borrowed(s.trim()),
             None => std::borrow::Cow::Borrowed(""),
         };
-        let label = first_text.trim_end_matches(':');
-        if TOTAL_LABELS.contains(&label) {
+        if let Some((word, named)) = total_label(&first_text) {
             let amount = if kind == Kind::Indicators {
                 None
             } else {
@@ -894,10 +927,14 @@ impl<'a> RowCtx<'a> {
                     .ok()
                     .map(|x| x.0)
             };
+            let before: Cents = out.totals.iter().map(|t| t.since).sum();
             out.totals.push(TotalRow {
                 row: r + 1,
-                label: label.to_string(),
+                label: word.to_string(),
+                named,
+                text: first_text.to_string(),
                 amount,
+                since: out.data_sum - before,
             });
             return;
         }
@@ -1558,6 +1595,22 @@ mod tests {
             SpendKind::Basic
         );
         assert!(parse_budget_kind("预留").is_err());
+    }
+
+    #[test]
+    fn total_labels_bare_and_named() {
+        assert_eq!(total_label("合计"), Some(("合计", false)));
+        assert_eq!(total_label("本页合计"), Some(("本页合计", false)));
+        assert_eq!(total_label("小计:"), Some(("小计", false)));
+        assert_eq!(
+            total_label("岳阳市城市建设档案馆小计"),
+            Some(("小计", true))
+        );
+        assert_eq!(total_label("本单位合计"), Some(("合计", true)));
+        assert_eq!(total_label("小计:档案馆"), Some(("小计", true)));
+        assert_eq!(total_label("小计:"), Some(("小计", false)));
+        assert_eq!(total_label("岳阳市城市建设档案馆"), None);
+        assert_eq!(total_label("合计数据核对"), None);
     }
 
     #[test]
