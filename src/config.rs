@@ -3,6 +3,7 @@
 //! Unknown keys are rejected so that a typo never passes silently. Every problem here is a
 //! usage error (exit 2).
 
+use crate::stages::normalise::{ValueField, value_key};
 use anyhow::{Context, Result, bail};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -22,6 +23,9 @@ pub struct Config {
     /// The 项目支出绩效自评表 (SPEC §10).
     #[serde(default)]
     pub project_forms: ProjectForms,
+    /// This system's words for funds, spend kinds and budget kinds (SPEC §2.3, §2.6).
+    #[serde(default)]
+    pub values: Values,
     /// What the data cannot know, for the report draft (issue 6).
     #[serde(default)]
     pub narrative: Narrative,
@@ -153,6 +157,61 @@ pub struct UnitConfig {
     /// Other spellings of a project → the project's name (SPEC §2.6, §10).
     #[serde(default)]
     pub project_aliases: std::collections::BTreeMap<String, String>,
+}
+
+/// `[values]` (SPEC §2.6): a system's own word → one of the built-in words.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Values {
+    pub fund: std::collections::BTreeMap<String, String>,
+    pub spend_kind: std::collections::BTreeMap<String, String>,
+    pub budget_kind: std::collections::BTreeMap<String, String>,
+}
+
+impl Values {
+    fn table(&self, field: ValueField) -> &std::collections::BTreeMap<String, String> {
+        match field {
+            ValueField::Fund => &self.fund,
+            ValueField::SpendKind => &self.spend_kind,
+            ValueField::BudgetKind => &self.budget_kind,
+        }
+    }
+
+    /// The built-in word a cell's text is mapped to, if the config maps it (compared as
+    /// [`value_key`]s: spacing, width and a leading code do not matter).
+    pub fn lookup(&self, field: ValueField, text: &str) -> Option<&str> {
+        let table = self.table(field);
+        if table.is_empty() {
+            return None;
+        }
+        let key = value_key(text);
+        table
+            .iter()
+            .find(|(k, _)| value_key(k) == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every mapping's target must be a built-in word of its field.
+    fn check(&self) -> Result<()> {
+        use crate::stages::normalise::{parse_budget_kind, parse_fund, parse_spend_kind};
+        for field in ValueField::ALL {
+            for (word, target) in self.table(field) {
+                let ok = match field {
+                    ValueField::Fund => parse_fund(target).is_ok(),
+                    ValueField::SpendKind => matches!(parse_spend_kind(target), Ok(Some(_))),
+                    ValueField::BudgetKind => parse_budget_kind(target).is_ok(),
+                };
+                if !ok {
+                    bail!(
+                        "[values.{}] 中“{word}”对应的“{target}”无法识别：应为 {}",
+                        field.section(),
+                        field.targets()
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `[project_forms]` (SPEC §10): which projects get a form, and the 一级 points of a form.
@@ -459,6 +518,7 @@ impl Config {
                 bail!("scoring.{name} “{v}” 超出范围");
             }
         }
+        self.values.check()?;
         let pf = &self.project_forms;
         for (name, v) in [
             ("output", pf.output),

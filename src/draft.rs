@@ -10,7 +10,7 @@
 
 use crate::model::{Cents, SpendKind, yuan};
 use crate::stages::normalise::{
-    FileResult, Kind, kind_from_project, norm, project_key, split_code,
+    FileResult, Kind, ValueField, kind_from_project, norm, project_key, split_code,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -47,6 +47,9 @@ pub struct Draft {
     /// Sheets per kind: payment, budget, indicators, unrecognised.
     pub sheets: [usize; 4],
     pub rows: u32,
+    /// Words of fund, spend-kind and budget-kind cells that no vocabulary knows: (field, word,
+    /// rows, cents), offered as commented `[values]` lines.
+    pub words: Vec<(ValueField, String, u32, Cents)>,
 }
 
 /// A name as seen: its key (normalised, code prefix removed), display form, code, whether a
@@ -138,8 +141,18 @@ pub fn draft(files: &[FileResult]) -> Draft {
     let mut sheets = [0usize; 4];
     let mut rows = 0;
     let mut titles: Vec<String> = Vec::new();
+    let mut words: Vec<(ValueField, String, u32, Cents)> = Vec::new();
     for f in files {
         for s in &f.sheets {
+            for (field, word, n, cents) in &s.words_seen {
+                match words.iter_mut().find(|w| w.0 == *field && w.1 == *word) {
+                    Some(w) => {
+                        w.2 += n;
+                        w.3 += cents;
+                    }
+                    None => words.push((*field, word.clone(), *n, *cents)),
+                }
+            }
             sheets[match s.kind {
                 Some(Kind::Payment) => 0,
                 Some(Kind::Budget) => 1,
@@ -316,6 +329,7 @@ pub fn draft(files: &[FileResult]) -> Draft {
         files: files.len(),
         sheets,
         rows,
+        words,
     }
 }
 
@@ -518,6 +532,30 @@ impl Draft {
                     "# 以下项目在支出明细和预算指标中的写法只差后缀（资金、经费、补助等）；如是同一项目，去掉行首的 #，项目自评表即合为一张：\n# project_aliases = {{ {} }}\n",
                     pairs.join(", ")
                 ));
+            }
+        }
+        if !self.words.is_empty() {
+            t.push_str(
+                "\n# 导出表中有以下写法本工具不认识：在等号右边填写它对应的取值，再去掉行首的 #（否则这些行不能使用）\n",
+            );
+            for field in ValueField::ALL {
+                let of: Vec<_> = self.words.iter().filter(|w| w.0 == field).collect();
+                if of.is_empty() {
+                    continue;
+                }
+                t.push_str(&format!(
+                    "# [values.{}]                      # {}：{}\n",
+                    field.section(),
+                    field.label(),
+                    field.targets()
+                ));
+                for (_, word, n, cents) in of {
+                    t.push_str(&format!(
+                        "# {} = \"\"  # 出现 {n} 行、{} 元\n",
+                        q(word),
+                        yuan(*cents)
+                    ));
+                }
             }
         }
         t.push_str(concat!(

@@ -334,3 +334,40 @@ fn issue_17_init_offers_project_aliases_for_names_that_differ_by_a_suffix() {
         assert_eq!(check_cell(&book, "汇总", addr, want), None);
     }
 }
+
+/// Issue 18: a word of the system's own that no vocabulary knows is drafted as a commented
+/// `[values]` line; filled in and uncommented, the rows are used.
+#[test]
+fn issue_18_init_drafts_a_values_line_for_each_unknown_word() {
+    let w = Workdir::new("init-values");
+    std::fs::create_dir_all(w.path("in")).unwrap();
+    std::fs::write(
+        w.path("in/支付明细.csv"),
+        "支付日期,预算单位,单位编码,项目名称,支出类型,经济分类,资金性质,支付金额\n\
+         2023-03-01,江南县水利局机关,701001,,基本支出,30101 基本工资,国库集中支付资金,800.00\n\
+         2023-03-02,江南县水利局机关,701001,,基本支出,30201 办公费,国库集中支付资金,200.00\n\
+         2023-03-03,江南县水利局机关,701001,,基本支出,30201 办公费,111 经费拨款,50.00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        w.path("in/预算指标.csv"),
+        "预算单位,单位编码,项目名称,支出类型,经济分类,资金性质,指标类型,指标金额\n\
+         江南县水利局机关,701001,,基本支出,30101,一般公共预算,年初预算,2000\n",
+    )
+    .unwrap();
+    w.run(&["init", "--input", "in"]).expect_code(0);
+    let toml = std::fs::read_to_string(w.path("in/jixiao.toml")).unwrap();
+    assert!(toml.contains("# [values.fund]"), "{toml}");
+    let line = "# \"国库集中支付资金\" = \"\"  # 出现 2 行、1000.00 元";
+    assert!(toml.contains(line), "{toml}");
+    // 经费拨款 (with its code) is built in: not offered.
+    assert!(!toml.contains("经费拨款\" = "), "{toml}");
+    let toml = toml
+        .replace("【请填写部门名称】", "江南县水利局")
+        .replace("# [values.fund]", "[values.fund]")
+        .replace(line, "\"国库集中支付资金\" = \"一般公共预算\"");
+    std::fs::write(w.path("in/jixiao.toml"), toml).unwrap();
+    let run = w.run(&["check", "--input", "in"]);
+    run.expect_code(0);
+    assert!(run.stdout().contains("支出 3"), "{}", run.describe());
+}

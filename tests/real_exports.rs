@@ -362,3 +362,57 @@ fn issue_18_named_subtotal_rows_are_totals_and_checked() {
         run.describe()
     );
 }
+
+const FUND: &[&str] = &["资金性质", "资金来源"];
+
+/// The sample's fund words rewritten by `words` (general, other).
+fn fund_words(g: &mut Grid, general: &str, other: &str) {
+    let Some(c) = g.col(FUND) else { return };
+    let (general, other) = (general.to_string(), other.to_string());
+    g.map(FUND, move |row| match row[c].text().as_str() {
+        "一般公共预算" => Cell::Text(general.clone()),
+        "" => Cell::Empty,
+        _ => Cell::Text(other.clone()),
+    });
+}
+
+/// Issue 18: payment systems write funds in their own words, with codes: 经费拨款 (the fiscal
+/// appropriation) and 单位资金 are built in.
+#[test]
+fn issue_18_the_systems_own_fund_words_with_codes_are_read() {
+    gives_the_seed("fund-words", &|g| fund_words(g, "经费拨款", "单位资金"));
+    gives_the_seed("fund-words-coded", &|g| {
+        fund_words(g, "111 经费拨款", "[3]单位资金")
+    });
+}
+
+/// Issue 18: a word no vocabulary knows is one error naming it with the `[values]` line to
+/// add — not one per row; with the line added, the seed's figures.
+#[test]
+fn issue_18_an_unknown_fund_word_is_one_error_with_the_line_to_add() {
+    let words = |g: &mut Grid| fund_words(g, "国库集中支付资金", "单位资金");
+    let (w, run) = variant("fund-unknown", &words);
+    run.expect_code(1);
+    let err = run.stderr();
+    assert_eq!(
+        err.matches("资金性质“国库集中支付资金”无法识别").count(),
+        1,
+        "{}",
+        run.describe()
+    );
+    assert!(
+        err.contains("[values.fund]") && err.contains("\"国库集中支付资金\" = \"\""),
+        "{}",
+        run.describe()
+    );
+    let config = std::fs::read_to_string(w.path("in/jixiao.toml")).unwrap();
+    std::fs::write(
+        w.path("in/jixiao.toml"),
+        format!("{config}\n[values.fund]\n\"国库集中支付资金\" = \"一般公共预算\"\n"),
+    )
+    .unwrap();
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(0);
+    let bad = seed_figures(&w);
+    assert!(bad.is_empty(), "{}\n{}", bad.join("\n"), run.describe());
+}

@@ -27,6 +27,7 @@ fn empty_config() -> Config {
         classification: Classification::default(),
         scoring: Scoring::default(),
         project_forms: Default::default(),
+        values: Default::default(),
         narrative: Default::default(),
     }
 }

@@ -460,6 +460,7 @@ impl<'a> Validator<'a> {
         let mut v = self.v;
         let unrecognised = self.unrecognised;
         unknown_units(&mut v, self.cfg, self.units);
+        unknown_words(&mut v);
         if !v.has_payment_ledger {
             let listed: Vec<String> = unrecognised
                 .iter()
@@ -568,6 +569,7 @@ fn rejected_payment(p: &PayRow, reason: String) -> Rejected {
         ],
         amount: Some(p.amount),
         unknown_unit: None,
+        unknown_values: Vec::new(),
     }
 }
 
@@ -585,6 +587,7 @@ fn move_all_to_rejected(s: &mut crate::stages::normalise::SheetResult, reason: &
             raw: vec![("金额".into(), yuan(b.amount).to_string())],
             amount: Some(raw_budget_amount(&b)),
             unknown_unit: None,
+            unknown_values: Vec::new(),
         });
     }
     for i in s.indicators.drain(..) {
@@ -595,11 +598,13 @@ fn move_all_to_rejected(s: &mut crate::stages::normalise::SheetResult, reason: &
             raw: vec![("指标名称".into(), i.name.clone())],
             amount: None,
             unknown_unit: None,
+            unknown_values: Vec::new(),
         });
     }
     for r in &mut s.rejected {
         r.reasons.push(reason.to_string());
         r.unknown_unit = None;
+        r.unknown_values.clear();
     }
     s.rejected.append(&mut moved);
     s.rejected.sort_by_key(|r| r.prov.row);
@@ -639,6 +644,40 @@ fn unknown_units(v: &mut Validated, cfg: &Config, units: &UnitMatcher) {
                 yuan(*money)
             ))
             .at(&prov.file, &prov.sheet, prov.row, None),
+        );
+    }
+}
+
+/// One error per word of a fund, spend-kind or budget-kind cell that no vocabulary knows
+/// (SPEC §2.3): its rows, its money, where first seen, and the `[values]` line to add.
+fn unknown_words(v: &mut Validated) {
+    use crate::stages::normalise::ValueField;
+    type Seen = (Prov, Option<u32>, u32, Cents);
+    let mut by_word: BTreeMap<(ValueField, String), Seen> = BTreeMap::new();
+    let mut order: Vec<(ValueField, String)> = Vec::new();
+    for r in &v.rejected {
+        for (field, word, col) in &r.unknown_values {
+            let key = (*field, word.clone());
+            let e = by_word.entry(key.clone()).or_insert_with(|| {
+                order.push(key);
+                (r.prov.clone(), *col, 0, 0)
+            });
+            e.2 += 1;
+            e.3 += r.amount.unwrap_or(0);
+        }
+    }
+    for (field, word) in order {
+        let (prov, col, rows, money) = &by_word[&(field, word.clone())];
+        v.problems.push(
+            Problem::error(format!(
+                "{}“{word}”无法识别：共 {rows} 行、金额 {} 元未使用，首次出现于此。如是本系统对{}的写法，请在 jixiao.toml 中加入（等号右边填 {} 之一）：\n  [values.{}]\n  \"{word}\" = \"\"",
+                field.label(),
+                yuan(*money),
+                field.label(),
+                field.targets(),
+                field.section()
+            ))
+            .at(&prov.file, &prov.sheet, prov.row, *col),
         );
     }
 }

@@ -88,6 +88,10 @@ pub struct Rejected {
     pub amount: Option<Cents>,
     /// The raw unit name when the only trouble is an unknown unit (summarised in validate).
     pub unknown_unit: Option<String>,
+    /// The words of a fund, spend-kind or budget-kind cell that no vocabulary knows, when
+    /// they are the only trouble (summarised in validate, one message per word).
+    /// (field, word, its column).
+    pub unknown_values: Vec<(ValueField, String, Option<u32>)>,
 }
 
 /// A total row (合计/总计/小计/本页合计).
@@ -166,6 +170,9 @@ pub struct SheetResult {
     pub units_seen: Vec<UnitSeen>,
     /// Payment rows of unknown units by year (what `init` takes the year from).
     pub years: std::collections::BTreeMap<i32, u32>,
+    /// Words of fund, spend-kind and budget-kind cells that no vocabulary knows, in rows of
+    /// unknown units (what `init` drafts `[values]` lines from): (field, word, rows, cents).
+    pub words_seen: Vec<(ValueField, String, u32, Cents)>,
     /// The texts above the header (title, 编制单位：…), for `init` to find the department.
     pub titles: Vec<String>,
 }
@@ -349,6 +356,7 @@ fn empty_result(file: &Arc<str>, sheet: &RawSheet) -> SheetResult {
         problems: Vec::new(),
         unrecognised_header: None,
         units_seen: Vec::new(),
+        words_seen: Vec::new(),
         years: Default::default(),
         titles: Vec::new(),
     }
@@ -554,6 +562,7 @@ pub fn normalise_sheet(
                 raw: raw_values(sheet, cells, &header.names),
                 amount: None,
                 unknown_unit: None,
+                unknown_values: Vec::new(),
             });
         }
         return out;
@@ -1060,6 +1069,7 @@ impl<'a> RowCtx<'a> {
                     {
                         *out.years.entry(d.year).or_default() += 1;
                     }
+                    self.note_unknown_words(r, kind, amount, out);
                     if errs.is_empty() {
                         // Summarised once per name by validate.
                         let reasons = vec![format!("单位名称“{unit_text}”未在配置中")];
@@ -1071,6 +1081,7 @@ impl<'a> RowCtx<'a> {
                             raw,
                             amount,
                             unknown_unit: Some(unit_text.into_owned()),
+                            unknown_values: Vec::new(),
                         });
                         return;
                     }
@@ -1104,10 +1115,14 @@ impl<'a> RowCtx<'a> {
         let kind_id = self.field_id(r, Field::SpendKind);
         let mut inferred = false;
         let kind_cell = self.get(r, Field::SpendKind);
+        // Words no vocabulary knows: one message per word, from validate, when nothing else
+        // is wrong with the row.
+        let mut unknown: Vec<(ValueField, String, Option<u32>, String)> = Vec::new();
+        let values = &self.cfg.values;
         let spend = match self
             .cache
             .kind
-            .get(kind_id, || parse_spend_kind(&cell_str(kind_cell)))
+            .get(kind_id, || kind_word(values, &cell_str(kind_cell)))
         {
             Ok(Some(k)) => k,
             Ok(None) => {
@@ -1115,7 +1130,8 @@ impl<'a> RowCtx<'a> {
                 kind_from_project(out.payments.projects.get(project_id))
             }
             Err(e) => {
-                errs.push((self.col(Field::SpendKind), e));
+                let text = cell_text(kind_cell).trim().to_string();
+                unknown.push((ValueField::SpendKind, text, self.col(Field::SpendKind), e));
                 SpendKind::Basic
             }
         };
@@ -1144,11 +1160,16 @@ impl<'a> RowCtx<'a> {
             match self
                 .cache
                 .fund
-                .get(fund_id, || parse_fund(&cell_str(fund_cell)))
+                .get(fund_id, || fund_word(values, &cell_str(fund_cell)))
             {
                 Ok(f) => f,
                 Err(e) => {
-                    errs.push((self.col(Field::Fund), e));
+                    let text = cell_text(fund_cell).trim().to_string();
+                    if text.is_empty() {
+                        errs.push((self.col(Field::Fund), e));
+                    } else {
+                        unknown.push((ValueField::Fund, text, self.col(Field::Fund), e));
+                    }
                     Fund::General
                 }
             }
@@ -1169,8 +1190,8 @@ impl<'a> RowCtx<'a> {
                         None
                     }
                 };
-                if !errs.is_empty() {
-                    self.reject(out, self.prov(r), kind, errs, amount, None, r);
+                if !errs.is_empty() || !unknown.is_empty() {
+                    self.reject_with_words(out, kind, errs, unknown, amount, r);
                     return;
                 }
                 if let (Some(unit), Some(amount), Some(date)) = (unit, amount, date) {
@@ -1195,10 +1216,16 @@ impl<'a> RowCtx<'a> {
                 }
             }
             Kind::Budget => {
-                let bk = match parse_budget_kind(&self.text(r, Field::BudgetKind)) {
+                let text = self.text(r, Field::BudgetKind);
+                let bk = match budget_kind_word(values, &text) {
                     Ok(k) => Some(k),
-                    Err(e) => {
+                    Err(e) if text.trim().is_empty() => {
                         errs.push((self.col(Field::BudgetKind), e));
+                        None
+                    }
+                    Err(e) => {
+                        let col = self.col(Field::BudgetKind);
+                        unknown.push((ValueField::BudgetKind, text.trim().to_string(), col, e));
                         None
                     }
                 };
@@ -1208,8 +1235,8 @@ impl<'a> RowCtx<'a> {
                 {
                     errs.push((self.col(Field::Date), e));
                 }
-                if !errs.is_empty() {
-                    self.reject(out, self.prov(r), kind, errs, amount, None, r);
+                if !errs.is_empty() || !unknown.is_empty() {
+                    self.reject_with_words(out, kind, errs, unknown, amount, r);
                     return;
                 }
                 if let (Some(unit), Some(amount), Some(bk)) = (unit, amount, bk) {
@@ -1246,14 +1273,79 @@ impl<'a> RowCtx<'a> {
             return Drawn::Unknown;
         }
         let cell = self.get(r, Field::BudgetKind);
+        let values = &self.cfg.values;
         self.cache.drawn.get(
             self.field_id(r, Field::BudgetKind),
-            || match parse_budget_kind(&cell_str(cell)) {
+            || match budget_kind_word(values, &cell_str(cell)) {
                 Ok(BudgetKind::Carryover) => Drawn::Carryover,
                 Ok(_) => Drawn::Current,
                 Err(_) => Drawn::Unknown,
             },
         )
+    }
+
+    /// Notes the words of a row of an unknown unit that no vocabulary knows (the row is not
+    /// parsed further: `init` drafts `[values]` lines from these).
+    fn note_unknown_words(
+        &mut self,
+        r: u32,
+        kind: Kind,
+        amount: Option<Cents>,
+        out: &mut SheetResult,
+    ) {
+        let values = &self.cfg.values;
+        let mut words: Vec<ValueField> = Vec::new();
+        if self.col(Field::Fund).is_some() {
+            let cell = self.get(r, Field::Fund);
+            let id = self.field_id(r, Field::Fund);
+            if self
+                .cache
+                .fund
+                .get(id, || fund_word(values, &cell_str(cell)))
+                .is_err()
+            {
+                words.push(ValueField::Fund);
+            }
+        }
+        if self.col(Field::SpendKind).is_some() {
+            let cell = self.get(r, Field::SpendKind);
+            let id = self.field_id(r, Field::SpendKind);
+            if self
+                .cache
+                .kind
+                .get(id, || kind_word(values, &cell_str(cell)))
+                .is_err()
+            {
+                words.push(ValueField::SpendKind);
+            }
+        }
+        if kind == Kind::Budget
+            && budget_kind_word(values, &self.text(r, Field::BudgetKind)).is_err()
+        {
+            words.push(ValueField::BudgetKind);
+        }
+        for field in words {
+            let f = match field {
+                ValueField::Fund => Field::Fund,
+                ValueField::SpendKind => Field::SpendKind,
+                ValueField::BudgetKind => Field::BudgetKind,
+            };
+            let word = self.text(r, f).trim().to_string();
+            if word.is_empty() {
+                continue;
+            }
+            match out
+                .words_seen
+                .iter_mut()
+                .find(|w| w.0 == field && w.1 == word)
+            {
+                Some(w) => {
+                    w.2 += 1;
+                    w.3 += amount.unwrap_or(0);
+                }
+                None => out.words_seen.push((field, word, 1, amount.unwrap_or(0))),
+            }
+        }
     }
 
     /// Notes the first spelling of a project (by its id in the sheet's dictionary).
@@ -1307,6 +1399,35 @@ impl<'a> RowCtx<'a> {
             raw: raw_values(self.sheet, self.cells, self.names),
             amount,
             unknown_unit,
+            unknown_values: Vec::new(),
+        });
+    }
+
+    /// Rejects a row whose troubles are `errs` and words no vocabulary knows (`unknown`):
+    /// when the words are the only trouble, quietly (validate says once per word what to add
+    /// to `[values]`); otherwise every trouble is said at the row.
+    fn reject_with_words(
+        &self,
+        out: &mut SheetResult,
+        kind: Kind,
+        mut errs: Vec<(Option<u32>, String)>,
+        unknown: Vec<(ValueField, String, Option<u32>, String)>,
+        amount: Option<Cents>,
+        r: u32,
+    ) {
+        if !errs.is_empty() {
+            errs.extend(unknown.into_iter().map(|(_, _, col, msg)| (col, msg)));
+            self.reject(out, self.prov(r), kind, errs, amount, None, r);
+            return;
+        }
+        out.rejected.push(Rejected {
+            prov: self.prov(r),
+            kind,
+            reasons: unknown.iter().map(|u| u.3.clone()).collect(),
+            raw: raw_values(self.sheet, self.cells, self.names),
+            amount,
+            unknown_unit: None,
+            unknown_values: unknown.into_iter().map(|(f, v, c, _)| (f, v, c)).collect(),
         });
     }
 
@@ -1595,6 +1716,47 @@ mod tests {
             SpendKind::Basic
         );
         assert!(parse_budget_kind("预留").is_err());
+    }
+
+    #[test]
+    fn value_words_with_codes_and_the_systems_own_words() {
+        assert_eq!(value_key("111 经费拨款"), "经费拨款");
+        assert_eq!(value_key("[3]单位资金"), "单位资金");
+        assert_eq!(value_key("1-年初预算"), "年初预算");
+        assert_eq!(value_key("一般公共预算"), "一般公共预算");
+        assert_eq!(value_key("2023"), "2023");
+        assert_eq!(parse_fund("111 经费拨款").unwrap(), Fund::General);
+        assert_eq!(parse_fund("政府性基金拨款").unwrap(), Fund::GovFund);
+        assert_eq!(parse_fund("[3]单位资金").unwrap(), Fund::Other);
+        assert_eq!(parse_fund("附属单位上缴收入").unwrap(), Fund::Other);
+        assert_eq!(
+            parse_budget_kind("01 年初预算").unwrap(),
+            BudgetKind::Initial
+        );
+        let values = Config::parse(
+            "[report]\ndepartment='某局'\nyear=2023\n[[unit]]\nname='本级'\n[values.fund]\n\"国库集中支付资金\" = \"一般公共预算\"\n[values.budget_kind]\n\"年初批复数\" = \"年初预算\"\n",
+        )
+        .unwrap()
+        .values;
+        assert_eq!(
+            fund_word(&values, " 国库集中支付资金 ").unwrap(),
+            Fund::General
+        );
+        assert_eq!(
+            fund_word(&values, "9 国库集中支付资金").unwrap(),
+            Fund::General
+        );
+        assert!(fund_word(&values, "专项债").is_err());
+        assert_eq!(
+            budget_kind_word(&values, "年初批复数").unwrap(),
+            BudgetKind::Initial
+        );
+        // A mapping to a word that is not a fund is a config error.
+        let err = Config::parse(
+            "[report]\ndepartment='某局'\nyear=2023\n[[unit]]\nname='本级'\n[values.fund]\n\"甲\" = \"乙\"\n",
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("[values.fund]"), "{err:#}");
     }
 
     #[test]
