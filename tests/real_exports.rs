@@ -283,6 +283,7 @@ fn mof_template(w: &Workdir, title: bool, direction: bool) {
             name: format!("自评表{}", i + 1),
             rows,
             header: Some(2),
+            merges: Vec::new(),
         });
     }
     common::reexport::write(&w.path("in").join(file), &sheets);
@@ -415,4 +416,56 @@ fn issue_18_an_unknown_fund_word_is_one_error_with_the_line_to_add() {
     run.expect_code(0);
     let bad = seed_figures(&w);
     assert!(bad.is_empty(), "{}\n{}", bad.join("\n"), run.describe());
+}
+
+/// The sample under a grouped two-row header, as a provincial 一体化 grid exports it:
+/// `预算单位` › `编码` | `名称`, `部门支出经济分类` › `编码` | `名称`, `支付金额` › `金额` |
+/// `其中：中央直达资金`, the other columns merged down both rows (or, `merged = false`, the CSV
+/// form: a group's name over its first sub-column, the cells right of it empty).
+fn grouped(g: &mut Grid, merged: bool) {
+    if !g.is_payment() {
+        return;
+    }
+    let unit = g.col(&["预算单位", "预算单位名称"]).unwrap();
+    g.insert(unit.saturating_sub(1), "编码", |_| Cell::Empty);
+    g.rename(&["预算单位", "预算单位名称"], "名称");
+    let econ = g.col(ECON).unwrap();
+    g.insert(econ, "经济分类名称", |row| {
+        Cell::Text(split_econ(&row[econ].text()).1)
+    });
+    g.map(ECON, move |row| Cell::Text(split_econ(&row[econ].text()).0));
+    g.rename(ECON, "编码");
+    g.rename(&["经济分类名称"], "名称");
+    let amount = g.col(&["支付金额", "发生额（元）"]).unwrap();
+    g.rename(&["支付金额", "发生额（元）"], "金额");
+    g.insert(amount, "其中：中央直达资金", |_| Cell::Num(0.0));
+    g.group_header(
+        &[
+            ("预算单位", &["编码", "名称"]),
+            ("部门支出经济分类", &["编码", "名称"]),
+            ("支付金额", &["金额", "其中：中央直达资金"]),
+        ],
+        merged,
+    );
+}
+
+/// Issue 18: grouped two-row headers, merged (xlsx) and in the CSV form, give the seed.
+#[test]
+fn issue_18_grouped_two_row_headers_give_the_seed() {
+    for merged in [true, false] {
+        let run = gives_the_seed(
+            if merged {
+                "grouped-merged"
+            } else {
+                "grouped-csv-form"
+            },
+            &|g| grouped(g, merged),
+        );
+        // The breakdown column is named as unread, never taken as the amount.
+        assert!(
+            run.stderr().contains("其中:中央直达资金"),
+            "{}",
+            run.describe()
+        );
+    }
 }

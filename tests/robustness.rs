@@ -300,6 +300,7 @@ fn a_sheet_copied_inside_its_workbook_is_one_error_and_not_counted() {
         name: "支付明细 (2)".into(),
         rows: grids[0].rows.clone(),
         header: grids[0].header,
+        merges: Vec::new(),
     };
     grids.push(copy);
     common::reexport::write(&w.path("in").join(JAN), &grids);

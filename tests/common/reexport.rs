@@ -37,6 +37,8 @@ pub struct Grid {
     pub name: String,
     pub rows: Vec<Vec<Cell>>,
     pub header: Option<usize>,
+    /// Merged ranges (first row, first column, last row, last column), written as merges.
+    pub merges: Vec<(u32, u16, u32, u16)>,
 }
 
 /// The header names of the bundled sample (its own vocabulary), used to find header rows.
@@ -217,6 +219,53 @@ impl Grid {
         self
     }
 
+    /// Turns the header into a grouped two-row header: each run of columns named as a group's
+    /// sub-columns gets the group's name above its first column (merged over the run when
+    /// `merged`, else the cells to its right left empty, as a CSV writes it); every other
+    /// column keeps its name above an empty cell (merged down when `merged`).
+    pub fn group_header(&mut self, groups: &[(&str, &[&str])], merged: bool) -> &mut Self {
+        let Some(h) = self.header else { return self };
+        let names: Vec<String> = self.rows[h].iter().map(Cell::text).collect();
+        let width = names.len();
+        let (mut top, mut bottom) = (vec![Cell::Empty; width], vec![Cell::Empty; width]);
+        let (r1, r2) = (h as u32, h as u32 + 1);
+        let mut c = 0;
+        // Each group is used once, in order (two groups may have the same sub-columns).
+        let mut used = vec![false; groups.len()];
+        while c < width {
+            let group = groups.iter().enumerate().find(|(i, (_, subs))| {
+                !used[*i]
+                    && names
+                        .get(c..c + subs.len())
+                        .is_some_and(|w| w.iter().zip(subs.iter()).all(|(a, b)| a == b))
+            });
+            match group {
+                Some((i, (g, subs))) => {
+                    used[i] = true;
+                    top[c] = Cell::Text(g.to_string());
+                    for (i, s) in subs.iter().enumerate() {
+                        bottom[c + i] = Cell::Text(s.to_string());
+                    }
+                    if merged && subs.len() > 1 {
+                        self.merges
+                            .push((r1, c as u16, r1, (c + subs.len() - 1) as u16));
+                    }
+                    c += subs.len();
+                }
+                None => {
+                    top[c] = self.rows[h][c].clone();
+                    if merged && !names[c].is_empty() {
+                        self.merges.push((r1, c as u16, r2, c as u16));
+                    }
+                    c += 1;
+                }
+            }
+        }
+        self.rows[h] = bottom;
+        self.rows.insert(h, top);
+        self
+    }
+
     /// Removes every title cell (above the header) that says `单位：…`.
     pub fn drop_title_unit(&mut self) -> &mut Self {
         let h = self.header.unwrap_or(0);
@@ -285,6 +334,7 @@ pub fn read(path: &Path) -> Vec<Grid> {
             name: path.file_stem().unwrap().to_string_lossy().to_string(),
             rows,
             header: None,
+            merges: Vec::new(),
         });
     } else {
         let mut wb = open_workbook_auto(path).unwrap();
@@ -309,6 +359,7 @@ pub fn read(path: &Path) -> Vec<Grid> {
                 name,
                 rows,
                 header: None,
+                merges: Vec::new(),
             });
         }
     }
@@ -346,6 +397,11 @@ pub fn write(path: &Path, grids: &[Grid]) {
                     }
                 }
             }
+        }
+        let plain = rust_xlsxwriter::Format::new();
+        for &(r1, c1, r2, c2) in &g.merges {
+            let text = g.rows[r1 as usize][c1 as usize].text();
+            ws.merge_range(r1, c1, r2, c2, &text, &plain).unwrap();
         }
     }
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -292,41 +292,160 @@ fn find_header(sheet: &RawSheet) -> Option<Header> {
     let end = sheet.end_row().min(20);
     for r in 0..end {
         let width = header_width(sheet, r);
-        let row: Vec<(String, Option<AmountUnit>)> = (0..width)
-            .map(|c| header_name(&header_cell(sheet, r, c)))
+        // A header's top row names columns or groups itself (a title row above it never
+        // does): at least two of its cells are column names.
+        let own = (0..width)
+            .filter(|&c| is_column_name(&header_name(&header_cell(sheet, r, c)).0))
+            .count();
+        if own < 2 {
+            continue;
+        }
+        let depth = header_depth(sheet, r, width);
+        let rows: Vec<Vec<String>> = (r..=r + depth)
+            .map(|q| {
+                (0..width)
+                    .map(|c| {
+                        if q == r {
+                            header_cell(sheet, q, c)
+                        } else {
+                            cell_text(sheet.cell(q, c))
+                        }
+                    })
+                    .collect()
+            })
             .collect();
-        let matches = row.iter().filter(|(n, _)| is_column_name(n)).count();
+        let named: Vec<(String, Option<AmountUnit>)> = grouped_names(&rows);
+        let matches = named.iter().filter(|(n, _)| is_column_name(n)).count();
         if matches < 3 {
             continue;
         }
-        // A second header row: sub-column names under group cells.
-        let next: Vec<(String, Option<AmountUnit>)> = (0..width)
-            .map(|c| header_name(&cell_text(sheet.cell(r + 1, c))))
-            .collect();
-        let two_rows = r + 1 < sheet.end_row()
-            && next
-                .iter()
-                .zip(&row)
-                .any(|((n, _), (top, _))| is_column_name(n) && !is_column_name(top));
-        let (names, col_units, last_row) = if two_rows {
-            let merged: Vec<(String, Option<AmountUnit>)> = next
-                .into_iter()
-                .zip(row)
-                .map(|(sub, top)| if is_column_name(&sub.0) { sub } else { top })
-                .collect();
-            let (n, u) = merged.into_iter().unzip();
-            (n, u, r + 1)
-        } else {
-            let (n, u) = row.into_iter().unzip();
-            (n, u, r)
-        };
+        let (names, col_units) = named.into_iter().unzip();
         return Some(Header {
-            last_row,
+            last_row: r + depth,
             names,
             col_units,
         });
     }
     None
+}
+
+/// How many rows below row `r` belong to its header (0 to 2): a row of words only (no number,
+/// date or amount), at least one of them standing under a group of the row above — a merged
+/// cell over several columns, or (as a CSV writes it) an empty cell right of a group's first
+/// sub-column — or a `其中…` breakdown, or a column name of its own (SPEC §2.1).
+fn header_depth(sheet: &RawSheet, r: u32, width: u32) -> u32 {
+    let mut depth = 0;
+    while depth < 2 {
+        let q = r + depth + 1;
+        if q >= sheet.end_row() {
+            break;
+        }
+        let cells: Vec<(u32, &Data)> = (0..width)
+            .map(|c| (c, sheet.cell(q, c)))
+            .filter(|(_, d)| !is_blank(d))
+            .collect();
+        if cells.is_empty() || cells.iter().any(|(_, d)| looks_like_data(d)) {
+            break;
+        }
+        let above = |c: u32| cell_text(sheet.cell(q - 1, c));
+        // The header typed again is a repeated header (rejected as such), not a sub-row.
+        let repeated = cells
+            .iter()
+            .filter(|(c, d)| cell_text(d) == above(*c))
+            .count();
+        if repeated >= 2 {
+            break;
+        }
+        let under_group = |c: u32| {
+            sheet.merges.iter().any(|m| {
+                m.start.0 < q
+                    && m.end.0 >= q - 1
+                    && m.start.1 <= c
+                    && m.end.1 >= c
+                    && m.end.1 > m.start.1
+            }) || (above(c).is_empty() && c > 0 && !cell_text(sheet.cell(q, c - 1)).is_empty())
+        };
+        let sub = cells.iter().any(|(c, d)| {
+            let t = header_name(&cell_text(d)).0;
+            under_group(*c) || t.starts_with("其中") || is_column_name(&t)
+        });
+        if !sub {
+            break;
+        }
+        depth += 1;
+    }
+    depth
+}
+
+/// A cell a header cannot hold: a number, a date, or text that reads as an amount or a date.
+fn looks_like_data(d: &Data) -> bool {
+    match d {
+        Data::String(s) => {
+            let t = s.trim();
+            !t.is_empty()
+                && (parse_money(d, AmountUnit::Yuan).is_ok() || parse_date(d).is_ok())
+                && t.chars().any(|c| c.is_ascii_digit())
+        }
+        Data::Empty => false,
+        _ => true,
+    }
+}
+
+/// Column names from the header's rows (top first; cells as typed). A column whose lower cells
+/// are empty takes the name above (merged down, or a single column of a CSV). A cell under a
+/// group is resolved against it (SPEC §2.1): its own text when it is a column name; else the
+/// group and it joined (`预算单位`+`名称` → 预算单位名称) when that is one; else the group for the
+/// group's first sub-column when the group is one (`支付金额` › `金额`); a `其中…` breakdown is
+/// never a field (it keeps its joined name, which the unread-column warning names).
+fn grouped_names(rows: &[Vec<String>]) -> Vec<(String, Option<AmountUnit>)> {
+    let width = rows.first().map_or(0, Vec::len);
+    let mut names: Vec<(String, Option<AmountUnit>)> = rows
+        .first()
+        .map(|top| top.iter().map(|t| header_name(t)).collect())
+        .unwrap_or_default();
+    for (k, row) in rows.iter().enumerate().skip(1) {
+        let above = &rows[k - 1];
+        // The group over each column: its own cell above, else (a merged or CSV group) the
+        // nearest group start to the left whose run of sub-columns reaches here.
+        let mut group: Vec<Option<usize>> = vec![None; width];
+        for c in 0..width {
+            if !above[c].is_empty() {
+                group[c] = (!row[c].is_empty()).then_some(c);
+            } else if c > 0 && !row[c].is_empty() {
+                group[c] = group[c - 1];
+            }
+        }
+        let mut next = names.clone();
+        for c in 0..width {
+            let sub = header_name(&row[c]);
+            if sub.0.is_empty() {
+                continue;
+            }
+            let Some(g) = group[c] else {
+                next[c] = sub;
+                continue;
+            };
+            let (gname, gunit) = names[g].clone();
+            let unit = sub.1.or(gunit);
+            let joined = format!("{gname}{}", sub.0);
+            let first_of_group = g == c;
+            next[c] = if sub.0.starts_with("其中") {
+                (format!("{gname}›{}", sub.0), unit)
+            } else if is_column_name(&sub.0)
+                && !(first_of_group && sub.0 == "金额" && is_column_name(&gname))
+            {
+                (sub.0, unit)
+            } else if is_column_name(&joined) {
+                (joined, unit)
+            } else if first_of_group && is_column_name(&gname) {
+                (gname, unit)
+            } else {
+                (joined, unit)
+            };
+        }
+        names = next;
+    }
+    names
 }
 
 /// The total words; the first three may be named (see [`total_label`]).
