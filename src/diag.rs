@@ -6,6 +6,34 @@
 use crate::model::col_letter;
 use std::fmt;
 
+/// A system error as a sentence in Chinese (the system's own words, in English, only for a
+/// kind without one): what a user reads after `无法写入输出文件 …：`.
+pub fn io_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    let text = match e.kind() {
+        NotFound => "文件或文件夹不存在",
+        PermissionDenied => "没有权限",
+        AlreadyExists => "已有同名的文件或文件夹（输出文件夹的位置上是一个文件？）",
+        NotADirectory => "路径中有一段不是文件夹而是文件",
+        IsADirectory => "这是一个文件夹，不是文件",
+        StorageFull => "磁盘已满",
+        ReadOnlyFilesystem => "磁盘或文件夹是只读的",
+        DirectoryNotEmpty => "文件夹不是空的",
+        InvalidFilename => "文件名无效",
+        ResourceBusy => "文件正被其他程序占用",
+        _ => return format!("系统错误：{e}"),
+    };
+    text.to_string()
+}
+
+/// An error's message for the user: a system error as [`io_text`], anything else as it is.
+pub fn error_text(e: &anyhow::Error) -> String {
+    match e.downcast_ref::<std::io::Error>() {
+        Some(io) => io_text(io),
+        None => format!("{e:#}"),
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,

@@ -57,6 +57,8 @@ pub struct Draft {
 #[derive(Debug, Clone, Default)]
 struct Seen {
     display: String,
+    /// Each spelling (whitespace removed) with its rows: the display is the most frequent.
+    spellings: Vec<(String, u32)>,
     codes: Vec<String>,
     in_budget: u32,
     rows: u32,
@@ -174,17 +176,21 @@ pub fn draft(files: &[FileResult]) -> Draft {
                     continue;
                 }
                 let order = seen.len();
-                // Shown as first typed, unless typed with a code prefix.
-                let display = if prefix.is_none() {
-                    u.name.trim().to_string()
+                // Shown as most often typed (a stray space, even an ideographic one, never
+                // goes into the report's titles), without a code prefix.
+                let spelling = if prefix.is_none() {
+                    u.name.chars().filter(|c| !c.is_whitespace()).collect()
                 } else {
                     key.clone()
                 };
                 let e = seen.entry(key.clone()).or_insert_with(|| Seen {
-                    display,
                     first: order,
                     ..Seen::default()
                 });
+                match e.spellings.iter_mut().find(|(s, _)| *s == spelling) {
+                    Some(s) => s.1 += u.rows,
+                    None => e.spellings.push((spelling, u.rows)),
+                }
                 let code = if u.code.is_empty() {
                     prefix
                 } else {
@@ -216,6 +222,16 @@ pub fn draft(files: &[FileResult]) -> Draft {
                 }
             }
         }
+    }
+    for s in seen.values_mut() {
+        // The most rows; among equals, the first seen.
+        let mut best: Option<&(String, u32)> = None;
+        for sp in &s.spellings {
+            if best.is_none_or(|b| sp.1 > b.1) {
+                best = Some(sp);
+            }
+        }
+        s.display = best.map(|b| b.0.clone()).unwrap_or_default();
     }
     let year = years
         .iter()

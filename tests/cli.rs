@@ -130,9 +130,14 @@ fn usage_errors_exit_2() {
         "{}",
         r.describe()
     );
+    // Issue 18: a missing folder says so (it used to say the config was missing).
     let r = w.run(&["run", "--input", "nowhere"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("无法读取配置文件"), "{}", r.describe());
+    assert!(
+        r.stderr().contains("输入文件夹 nowhere 不存在"),
+        "{}",
+        r.describe()
+    );
     w.run(&["diff", "only-one.xlsx"]).expect_code(2);
 }
 
@@ -165,4 +170,42 @@ fn an_output_folder_inside_the_input_folder_is_not_read_back() {
         .expect_code(0);
     w.run(&["run", "--input", "exports", "--output", "exports/报表"])
         .expect_code(0);
+}
+
+/// Issue 18: what a newcomer met — a missing folder, a folder without its config, a typo in
+/// an option, an output path that is a file — each says what to do, in Chinese.
+#[test]
+fn issue_18_a_newcomers_mistakes_each_say_what_to_do() {
+    let w = Workdir::new("cli-newcomer");
+    let r = w.run(&["run", "--input", "不存在的目录"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr().contains("输入文件夹 不存在的目录 不存在"),
+        "{}",
+        r.describe()
+    );
+    std::fs::create_dir_all(w.path("exports")).unwrap();
+    let r = w.run(&["check", "--input", "exports"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr()
+            .contains("没有配置文件 jixiao.toml：请先运行 jixiao init --input exports"),
+        "{}",
+        r.describe()
+    );
+    let r = w.run(&["run", "--inptu", "exports"]);
+    r.expect_code(2);
+    assert!(r.stderr().contains("是否要用“--input”"), "{}", r.describe());
+    std::fs::write(w.path("afile"), "x").unwrap();
+    let r = w.run(&["run", "--input", &sample(), "--output", "afile"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr()
+            .contains("无法创建输出文件夹 afile：已有同名的文件或文件夹")
+            && !r.stderr().contains("os error"),
+        "{}",
+        r.describe()
+    );
+    let r = w.run(&["run", "--help"]);
+    assert!(r.stdout().contains("（初稿）.docx") && r.stdout().contains("项目支出绩效自评表.xlsx"));
 }

@@ -234,7 +234,12 @@ fn a_non_utf8_path_is_a_path_not_a_panic() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("无法读取配置文件"));
+    // Issue 18: the missing folder is named (not its config).
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("输入文件夹") && err.contains("不存在"),
+        "{err}"
+    );
 }
 
 #[cfg(unix)]
@@ -370,4 +375,26 @@ fn issue_18_init_drafts_a_values_line_for_each_unknown_word() {
     let run = w.run(&["check", "--input", "in"]);
     run.expect_code(0);
     assert!(run.stdout().contains("支出 3"), "{}", run.describe());
+}
+
+/// Issue 18: a unit's drafted name is its most frequent spelling, whitespace removed — an
+/// export's stray ideographic space never goes into the report's titles.
+#[test]
+fn issue_18_init_drafts_clean_names() {
+    let w = Workdir::new("init-clean-names");
+    std::fs::create_dir_all(w.path("in")).unwrap();
+    std::fs::write(
+        w.path("in/支付明细.csv"),
+        "支付日期,预算单位,单位编码,经济分类,资金性质,支付金额\n\
+         2023-03-01,岳阳　市房地产交易中心,501004,30201 办公费,一般公共预算,1.00\n\
+         2023-03-02,岳阳市房地产交易中心,501004,30201 办公费,一般公共预算,2.00\n\
+         2023-03-03,岳阳市房地产交易中心,501004,30201 办公费,一般公共预算,3.00\n\
+         2023-03-04,江南 县 水利局,,30201 办公费,一般公共预算,3.00\n",
+    )
+    .unwrap();
+    w.run(&["init", "--input", "in"]).expect_code(0);
+    let toml = std::fs::read_to_string(w.path("in/jixiao.toml")).unwrap();
+    assert!(toml.contains("name = \"岳阳市房地产交易中心\""), "{toml}");
+    assert!(toml.contains("name = \"江南县水利局\""), "{toml}");
+    assert!(!toml.contains('　'), "{toml}");
 }

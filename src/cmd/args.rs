@@ -40,7 +40,8 @@ const RUN_HELP: &str = "jixiao run：读取输入文件夹中的支出明细、�
   -o, --output 目录   输出文件夹（默认 output）
   -c, --config 文件   配置文件（默认为输入文件夹中的 jixiao.toml）
 
-输出：{年度}年度{部门}部门整体支出绩效自评表.xlsx、{年度}年度核对底稿.xlsx、{年度}年度支出明细.csv
+输出：{年度}年度{部门}部门整体支出绩效自评表.xlsx、{年度}年度{部门}部门整体支出绩效自评报告（初稿）.docx、
+      {年度}年度项目支出绩效自评表.xlsx、{年度}年度核对底稿.xlsx、{年度}年度支出明细.csv
 退出码：0 完成（可能有警告）；1 输入有错误（只写核对底稿和明细，不写报表）；2 用法或配置错误";
 
 const CHECK_HELP: &str = "jixiao check：只检查输入文件夹，不写任何文件
@@ -68,6 +69,37 @@ const DIFF_HELP: &str = "jixiao diff：逐单元格比较两个工作簿
 用法：jixiao diff A.xlsx B.xlsx
 
 退出码：0 相同；1 不同；2 文件无法读取";
+
+/// The options of a subcommand.
+fn options(sub: &str) -> &'static [&'static str] {
+    match sub {
+        "run" => &["--input", "--output", "--config", "--help", "--version"],
+        "check" => &["--input", "--config", "--help", "--version"],
+        "init" => &["--input", "--force", "--help", "--version"],
+        _ => &["--help", "--version"],
+    }
+}
+
+/// “Unknown option”, with the closest option of the subcommand when one is near (`--inptu` →
+/// `--input`).
+fn unknown_option(sub: &str, name: &str, text: &str, help: &str) -> String {
+    let typed: Vec<char> = name.chars().collect();
+    let near = options(sub)
+        .iter()
+        .map(|o| {
+            let o_chars: Vec<char> = o.chars().collect();
+            (
+                crate::stages::normalise::edit_distance(&typed, &o_chars),
+                *o,
+            )
+        })
+        .filter(|(d, _)| *d <= 2)
+        .min();
+    match near {
+        Some((_, o)) => format!("未知的选项“{text}”，是否要用“{o}”？\n\n{help}"),
+        None => format!("未知的选项“{text}”\n\n{help}"),
+    }
+}
 
 /// Parses the arguments after the program name.
 ///
@@ -128,7 +160,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             ("run", "--output" | "-o") => paths.output = Some(value()?),
             ("run" | "check", "--config" | "-c") => paths.config = Some(value()?),
             ("init", "--force") if inline.is_none() => force = true,
-            _ => return Err(format!("未知的选项“{text}”\n\n{help}")),
+            _ => return Err(unknown_option(&sub, &name, text, help)),
         }
     }
     match sub.as_str() {

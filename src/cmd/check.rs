@@ -2,7 +2,6 @@
 //! one-screen summary. Exit 0 clean (warnings allowed), 1 input errors, 2 usage error.
 
 use crate::cmd::{Paths, print_problems};
-use crate::config::Config;
 use crate::figures::FIGURES;
 use crate::model::wan_display;
 use crate::pipeline;
@@ -12,7 +11,7 @@ use std::io::Write;
 
 pub fn run(paths: &Paths) -> Result<i32> {
     let config = paths.config();
-    let cfg = Config::load(&config)?;
+    let cfg = crate::cmd::load_config(paths)?;
     let o = pipeline::run_skipping(
         &paths.input(),
         &config,

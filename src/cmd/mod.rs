@@ -32,6 +32,30 @@ impl Paths {
     }
 }
 
+/// The config of a run or a check: a missing input folder, and a folder without its
+/// `jixiao.toml`, each say what to do (usage errors, exit 2).
+///
+/// # Errors
+/// As [`crate::config::Config::load`], and the two cases above.
+pub fn load_config(paths: &Paths) -> anyhow::Result<crate::config::Config> {
+    let input = paths.input();
+    if !input.is_dir() {
+        anyhow::bail!(
+            "输入文件夹 {} 不存在：请用 --input 指定导出表所在的文件夹",
+            input.display()
+        );
+    }
+    let config = paths.config();
+    if paths.config.is_none() && !config.exists() {
+        anyhow::bail!(
+            "输入文件夹 {} 中没有配置文件 jixiao.toml：请先运行 jixiao init --input {} 起草一份，核对后再运行",
+            input.display(),
+            input.display()
+        );
+    }
+    crate::config::Config::load(&config)
+}
+
 /// Prints every problem to stderr, errors first, and a count line.
 pub fn print_problems(o: &crate::pipeline::Outcome) {
     let errors: Vec<_> = o.errors().collect();

@@ -14,10 +14,15 @@ use std::path::PathBuf;
 /// usage error (exit 2).
 pub fn run(paths: &Paths) -> Result<i32> {
     let config = paths.config();
-    let cfg = Config::load(&config)?;
+    let cfg = crate::cmd::load_config(paths)?;
     let out_dir: PathBuf = paths.output();
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("无法创建输出文件夹 {}", out_dir.display()))?;
+    std::fs::create_dir_all(&out_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "无法创建输出文件夹 {}：{}",
+            out_dir.display(),
+            crate::diag::io_text(&e)
+        )
+    })?;
     let [report_name, audit_name, csv_name, draft_file, forms_name] = cfg.output_names();
     let stale = remove_stale_temporaries(
         &out_dir,

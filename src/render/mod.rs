@@ -8,7 +8,7 @@ pub mod forms;
 pub mod report;
 pub mod style;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::io::Write;
 use std::path::Path;
 
@@ -47,8 +47,13 @@ impl Pending {
     /// # Errors
     /// The rename failed (the temporary file is removed).
     pub fn commit(mut self) -> Result<()> {
-        std::fs::rename(&self.tmp, &self.path)
-            .with_context(|| format!("无法写入输出文件 {}", self.path.display()))?;
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| {
+            anyhow::anyhow!(
+                "无法写入输出文件 {}：{}",
+                self.path.display(),
+                crate::diag::io_text(&e)
+            )
+        })?;
         self.committed = true;
         Ok(())
     }
@@ -78,7 +83,7 @@ pub fn write_pending_with(
         fill(&mut w)?;
         synced(w)
     })()
-    .with_context(|| format!("无法写入输出文件 {}", path.display()))?;
+    .map_err(|e| cannot_write(path, &e))?;
     Ok(pending)
 }
 
@@ -101,7 +106,7 @@ impl Writing {
         let w = direct::create(&pending.tmp, |f| {
             std::io::BufWriter::new(WritingBack::new(f))
         })
-        .with_context(|| format!("无法写入输出文件 {}", path.display()))?;
+        .map_err(|e| cannot_write(path, &e.into()))?;
         Ok(Writing { pending, w })
     }
 
@@ -115,10 +120,18 @@ impl Writing {
     /// Writing or syncing failed (the temporary file is removed).
     pub fn finish(self) -> Result<Pending> {
         let Writing { pending, w } = self;
-        (|| synced(w.finish()?))()
-            .with_context(|| format!("无法写入输出文件 {}", pending.path.display()))?;
+        (|| synced(w.finish()?))().map_err(|e| cannot_write(&pending.path, &e))?;
         Ok(pending)
     }
+}
+
+/// “Cannot write output file X: why”, the why in Chinese.
+fn cannot_write(path: &Path, e: &anyhow::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "无法写入输出文件 {}：{}",
+        path.display(),
+        crate::diag::error_text(e)
+    )
 }
 
 /// Flushes `w` and syncs its file to disk.
