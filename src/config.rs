@@ -3,12 +3,17 @@
 //! Unknown keys are rejected so that a typo never passes silently. Every problem here is a
 //! usage error (exit 2).
 
-use crate::stages::normalise::{ValueField, value_key};
+use crate::text::{norm, project_key, unit_key, value_key};
+use crate::vocab::ValueField;
 use anyhow::{Context, Result, bail};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::path::Path;
 use std::str::FromStr;
+
+/// The placeholder a drafted config carries when no title names the department; `run`
+/// refuses it until it is replaced.
+pub const DEPARTMENT_PLACEHOLDER: &str = "【请填写部门名称】";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -114,7 +119,7 @@ impl Report {
     /// The configured as-of date, parsed (checked at load).
     pub fn as_of_date(&self) -> Option<crate::model::Date> {
         let text = self.as_of.as_deref()?;
-        crate::stages::normalise::parse_date(&calamine::Data::String(text.to_string())).ok()
+        crate::text::parse_date(&calamine::Data::String(text.to_string())).ok()
     }
 }
 
@@ -193,7 +198,7 @@ impl Values {
 
     /// Every mapping's target must be a built-in word of its field.
     fn check(&self) -> Result<()> {
-        use crate::stages::normalise::{parse_budget_kind, parse_fund, parse_spend_kind};
+        use crate::vocab::{parse_budget_kind, parse_fund, parse_spend_kind};
         for field in ValueField::ALL {
             for (word, target) in self.table(field) {
                 let ok = match field {
@@ -460,10 +465,7 @@ impl Config {
         if self.units.is_empty() {
             bail!("没有配置任何单位（[[unit]]）");
         }
-        if self
-            .report
-            .department
-            .contains(crate::draft::DEPARTMENT_PLACEHOLDER)
+        if self.report.department.contains(DEPARTMENT_PLACEHOLDER)
             || self.report.department.trim().is_empty()
         {
             bail!(
@@ -484,7 +486,7 @@ impl Config {
         let mut names: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
         let mut codes: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
         for u in &self.units {
-            let key = crate::stages::normalise::unit_key(&u.name);
+            let key = unit_key(&u.name);
             if key.is_empty() {
                 bail!("单位名称不能为空");
             }
@@ -494,7 +496,7 @@ impl Config {
             for (label, raw) in
                 std::iter::once(("名称", &u.name)).chain(u.aliases.iter().map(|a| ("别名", a)))
             {
-                let k = crate::stages::normalise::unit_key(raw);
+                let k = unit_key(raw);
                 if let Some(other) = names.insert(k, &u.name)
                     && other != u.name
                 {
@@ -502,7 +504,7 @@ impl Config {
                 }
             }
             if let Some(c) = &u.code
-                && let Some(other) = codes.insert(crate::stages::normalise::norm(c), &u.name)
+                && let Some(other) = codes.insert(norm(c), &u.name)
             {
                 bail!("单位编码“{c}”同时配置给了“{other}”和“{}”", u.name);
             }
@@ -532,17 +534,11 @@ impl Config {
         }
         for u in &self.units {
             for (alias, target) in &u.project_aliases {
-                let (a, t) = (
-                    crate::stages::normalise::project_key(alias),
-                    crate::stages::normalise::project_key(target),
-                );
+                let (a, t) = (project_key(alias), project_key(target));
                 if a.is_empty() || t.is_empty() {
                     bail!("单位“{}”的 project_aliases 中有空的项目名称", u.name);
                 }
-                if u.project_aliases
-                    .keys()
-                    .any(|k| crate::stages::normalise::project_key(k) == t)
-                {
+                if u.project_aliases.keys().any(|k| project_key(k) == t) {
                     bail!(
                         "单位“{}”的 project_aliases：“{target}”本身又是别名，请直接写最终的项目名称",
                         u.name

@@ -14,9 +14,7 @@ use crate::stages::normalise::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-/// The placeholder a drafted config carries when no title names the department; `run`
-/// refuses it until it is replaced.
-pub const DEPARTMENT_PLACEHOLDER: &str = "【请填写部门名称】";
+pub use crate::config::DEPARTMENT_PLACEHOLDER;
 
 /// One unit of the draft.
 #[derive(Debug, Clone, PartialEq)]

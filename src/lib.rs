@@ -18,4 +18,6 @@ pub mod pipeline;
 pub mod render;
 pub mod stages;
 pub mod tables;
+pub mod text;
 pub mod timing;
+pub mod vocab;

@@ -26,19 +26,12 @@ mod values;
 pub use columns::*;
 pub use units::*;
 pub use values::*;
+// The text helpers and vocabularies live in leaf modules (the config reads them too).
+pub use crate::text::*;
+pub use crate::vocab::*;
 
 // ---------------------------------------------------------------------------------------
 // Text
-
-/// NFKC, then every whitespace character removed: the form in which names are compared.
-pub fn norm(s: &str) -> String {
-    // Most ledger text is already in NFKC: skip the (costly) normalisation then.
-    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
-        s.chars().filter(|c| !c.is_whitespace()).collect()
-    } else {
-        s.nfkc().filter(|c| !c.is_whitespace()).collect()
-    }
-}
 
 /// The text of a cell, trimmed; borrowed when the cell holds text (the common case).
 fn cell_str(d: &Data) -> std::borrow::Cow<'_, str> {
@@ -46,22 +39,6 @@ fn cell_str(d: &Data) -> std::borrow::Cow<'_, str> {
         Data::String(s) => std::borrow::Cow::Borrowed(s.trim()),
         Data::Empty => std::borrow::Cow::Borrowed(""),
         d => std::borrow::Cow::Owned(cell_text(d)),
-    }
-}
-
-/// The text of a cell as typed (numbers in their shortest form).
-pub fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(dt) => match excel_date(dt) {
-            Some(d) => d.to_string(),
-            None => dt.as_f64().to_string(),
-        },
-        Data::Error(e) => format!("#{e:?}"),
     }
 }
 

@@ -1,46 +1,11 @@
 //! Unit names matched to the configured units by code, name or alias (SPEC §2.4).
 
-use super::norm;
 use crate::config::Config;
+use crate::text::{norm, split_code, unit_key};
 use std::collections::HashMap;
 
 // ---------------------------------------------------------------------------------------
 // Units (SPEC §2.4)
-
-/// Splits a leading numeric code off a unit name: `501001-本级`, `501001 本级`,
-/// `[501001]本级`. Returns (code, the normalised rest).
-pub fn split_code(raw: &str) -> (Option<String>, String) {
-    let n = norm(raw);
-    for (open, close) in [('[', ']'), ('(', ')'), ('【', '】')] {
-        if let Some(rest) = n.strip_prefix(open)
-            && let Some(end) = rest.find(close)
-        {
-            let code = &rest[..end];
-            let tail = &rest[end + close.len_utf8()..];
-            if code.len() >= 3 && code.chars().all(|c| c.is_ascii_digit()) && !tail.is_empty() {
-                return (Some(code.to_string()), tail.to_string());
-            }
-        }
-    }
-    let digits: String = n.chars().take_while(|c| c.is_ascii_digit()).collect();
-    if digits.len() >= 3 {
-        let tail = n[digits.len()..].trim_start_matches(['-', '_', ':', '.', '、', '|', '/']);
-        if !tail.is_empty() {
-            return (Some(digits), tail.to_string());
-        }
-    }
-    (None, n)
-}
-
-/// The key a unit name is compared by: normalised, without a code prefix.
-pub fn unit_key(raw: &str) -> String {
-    split_code(raw).1
-}
-
-/// The key a project name is grouped by.
-pub fn project_key(raw: &str) -> String {
-    norm(raw)
-}
 
 /// Matches raw unit names against the configured units.
 #[derive(Debug, Clone)]
