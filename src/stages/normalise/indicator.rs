@@ -35,22 +35,7 @@ impl<'a> RowCtx<'a> {
 
     fn indicator(&mut self, r: u32, prov: Prov, out: &mut SheetResult) {
         let mut errs: Vec<(Option<u32>, String)> = Vec::new();
-        let unit_text = self.unit_text(r);
-        let unit = if unit_text.is_empty() {
-            errs.push((self.col(Field::Unit), "单位名称为空".into()));
-            None
-        } else {
-            match self.units.find(&unit_text, "") {
-                Ok(u) => Some(u),
-                Err(_) => {
-                    errs.push((
-                        self.col(Field::Unit),
-                        format!("单位名称“{unit_text}”未在配置中"),
-                    ));
-                    None
-                }
-            }
-        };
+        let unit = self.indicator_unit(r, &mut errs);
         let project_name = match (&self.title_project_name, self.col(Field::Project)) {
             (Some(name), None) => name.clone(),
             _ => self.text(r, Field::Project).trim().to_string(),
@@ -62,19 +47,7 @@ impl<'a> RowCtx<'a> {
         if name.is_empty() {
             errs.push((self.col(Field::Name), "指标名称为空".into()));
         }
-        let points_cell = self.get(r, Field::Points);
-        let points = match parse_plain_number(points_cell)
-            .or_else(|| parse_indicator_number(&cell_text(points_cell)))
-        {
-            Some(p) if p >= Decimal::ZERO => Some(p),
-            _ => {
-                errs.push((
-                    self.col(Field::Points),
-                    format!("分值“{}”不是有效数字", cell_text(points_cell)),
-                ));
-                None
-            }
-        };
+        let points = self.points(r, &mut errs);
         let direction = parse_direction(&self.text(r, Field::Direction))
             .map_err(|e| errs.push((self.col(Field::Direction), e)))
             .ok();
@@ -101,27 +74,7 @@ impl<'a> RowCtx<'a> {
             .map_err(|e| errs.push((self.col(Field::Grade), e)))
             .ok()
             .flatten();
-        let score_cell = self.get(r, Field::Score);
-        let given_score = if is_blank(score_cell) {
-            None
-        } else {
-            let v = parse_plain_number(score_cell);
-            if v.is_none() {
-                errs.push((
-                    self.col(Field::Score),
-                    format!("得分“{}”不是数字", cell_text(score_cell)),
-                ));
-            }
-            v
-        };
-        if direction == Some(Direction::Qualitative) {
-            if grade.is_none() && errs.iter().all(|e| e.0 != self.col(Field::Grade)) {
-                errs.push((self.col(Field::Grade), "定性指标缺少完成等级".into()));
-            }
-            if given_score.is_none() && is_blank(score_cell) {
-                errs.push((self.col(Field::Score), "定性指标缺少得分".into()));
-            }
-        }
+        let given_score = self.given_score(r, direction, grade, &mut errs);
         if !errs.is_empty() {
             self.reject(out, prov, Kind::Indicators, errs, None, None, r);
             return;
@@ -150,5 +103,71 @@ impl<'a> RowCtx<'a> {
                 achieved: self.text(r, Field::Achieved),
             });
         }
+    }
+
+    /// An indicator row's unit: its 单位名称 cell, or the sheet's `单位名称：…` title line.
+    fn indicator_unit(&self, r: u32, errs: &mut Vec<(Option<u32>, String)>) -> Option<usize> {
+        let unit_text = self.unit_text(r);
+        if unit_text.is_empty() {
+            errs.push((self.col(Field::Unit), "单位名称为空".into()));
+            return None;
+        }
+        match self.units.find(&unit_text, "") {
+            Ok(u) => Some(u),
+            Err(_) => {
+                errs.push((
+                    self.col(Field::Unit),
+                    format!("单位名称“{unit_text}”未在配置中"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// An indicator's 分值: a number (or text that reads as one), not negative.
+    fn points(&self, r: u32, errs: &mut Vec<(Option<u32>, String)>) -> Option<Decimal> {
+        let cell = self.get(r, Field::Points);
+        match parse_plain_number(cell).or_else(|| parse_indicator_number(&cell_text(cell))) {
+            Some(p) if p >= Decimal::ZERO => Some(p),
+            _ => {
+                errs.push((
+                    self.col(Field::Points),
+                    format!("分值“{}”不是有效数字", cell_text(cell)),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A given 自评得分 (optional, but required with its 完成等级 on a 定性 indicator).
+    fn given_score(
+        &self,
+        r: u32,
+        direction: Option<Direction>,
+        grade: Option<Grade>,
+        errs: &mut Vec<(Option<u32>, String)>,
+    ) -> Option<Decimal> {
+        let score_cell = self.get(r, Field::Score);
+        let given_score = if is_blank(score_cell) {
+            None
+        } else {
+            let v = parse_plain_number(score_cell);
+            if v.is_none() {
+                errs.push((
+                    self.col(Field::Score),
+                    format!("得分“{}”不是数字", cell_text(score_cell)),
+                ));
+            }
+            v
+        };
+        if direction == Some(Direction::Qualitative) {
+            if grade.is_none() && errs.iter().all(|e| e.0 != self.col(Field::Grade)) {
+                errs.push((self.col(Field::Grade), "定性指标缺少完成等级".into()));
+            }
+            if given_score.is_none() && is_blank(score_cell) {
+                errs.push((self.col(Field::Score), "定性指标缺少得分".into()));
+            }
+        }
+        given_score
     }
 }

@@ -114,39 +114,7 @@ impl<'a> RowCtx<'a> {
             match found {
                 Ok(u) => Some(Some(u)),
                 Err(UnitError::Unknown) => {
-                    // What `init` drafts a config from: the projects and years of names that
-                    // match no unit (every name, when there is no config yet).
-                    let project = self.str(r, Field::Project);
-                    let s = &mut out.units_seen[seen];
-                    if !project.is_empty() && !s.projects.iter().any(|p| **p == *project) {
-                        s.projects.push(project.to_string());
-                    }
-                    if kind == Kind::Payment
-                        && let Ok(d) = parse_date(self.get(r, Field::Date))
-                    {
-                        *out.years.entry(d.year).or_default() += 1;
-                    }
-                    self.note_unknown_words(r, kind, amount, out);
-                    if errs.is_empty() {
-                        // Summarised once per name by validate.
-                        let reasons = vec![format!("单位名称“{unit_text}”未在配置中")];
-                        let raw = raw_values(self.sheet, self.cells, self.names);
-                        out.rejected.push(Rejected {
-                            prov: self.prov(r),
-                            kind,
-                            reasons,
-                            raw,
-                            amount,
-                            unknown_unit: Some(unit_text.to_string()),
-                            unknown_values: Vec::new(),
-                        });
-                        return None;
-                    }
-                    errs.push((
-                        self.col(Field::Unit),
-                        format!("单位名称“{unit_text}”未在配置中"),
-                    ));
-                    Some(None)
+                    self.unknown_unit(r, kind, unit_text, seen, amount, errs, out)
                 }
                 Err(UnitError::Conflict(a, b)) => {
                     errs.push((
@@ -219,28 +187,7 @@ impl<'a> RowCtx<'a> {
                 0
             }
         };
-        let fund = if self.col(Field::Fund).is_some() {
-            let fund_id = self.field_id(r, Field::Fund);
-            let fund_cell = self.get(r, Field::Fund);
-            match self
-                .cache
-                .fund
-                .get(fund_id, || fund_word(values, &cell_str(fund_cell)))
-            {
-                Ok(f) => f,
-                Err(e) => {
-                    let text = cell_text(fund_cell).trim().to_string();
-                    if text.is_empty() {
-                        errs.push((self.col(Field::Fund), e));
-                    } else {
-                        unknown.push((ValueField::Fund, text, self.col(Field::Fund), e));
-                    }
-                    Fund::General
-                }
-            }
-        } else {
-            Fund::General
-        };
+        let fund = self.fund(r, errs, unknown);
         LedgerFields {
             project_id,
             project_cell,
@@ -248,6 +195,82 @@ impl<'a> RowCtx<'a> {
             inferred,
             econ_id,
             fund,
+        }
+    }
+
+    /// A row of a unit no name, alias or code matches: what `init` drafts a config from (its
+    /// projects, years and words; every name, when there is no config yet), then put aside to
+    /// be summarised once per name by validate — unless the row has other troubles too.
+    #[allow(clippy::too_many_arguments)]
+    fn unknown_unit(
+        &mut self,
+        r: u32,
+        kind: Kind,
+        unit_text: &str,
+        seen: usize,
+        amount: Option<Cents>,
+        errs: &mut Vec<(Option<u32>, String)>,
+        out: &mut SheetResult,
+    ) -> Option<Option<usize>> {
+        // What `init` drafts a config from: the projects and years of names that
+        // match no unit (every name, when there is no config yet).
+        let project = self.str(r, Field::Project);
+        let s = &mut out.units_seen[seen];
+        if !project.is_empty() && !s.projects.iter().any(|p| **p == *project) {
+            s.projects.push(project.to_string());
+        }
+        if kind == Kind::Payment
+            && let Ok(d) = parse_date(self.get(r, Field::Date))
+        {
+            *out.years.entry(d.year).or_default() += 1;
+        }
+        self.note_unknown_words(r, kind, amount, out);
+        if errs.is_empty() {
+            // Summarised once per name by validate.
+            let reasons = vec![format!("单位名称“{unit_text}”未在配置中")];
+            let raw = raw_values(self.sheet, self.cells, self.names);
+            out.rejected.push(Rejected {
+                prov: self.prov(r),
+                kind,
+                reasons,
+                raw,
+                amount,
+                unknown_unit: Some(unit_text.to_string()),
+                unknown_values: Vec::new(),
+            });
+            return None;
+        }
+        errs.push((
+            self.col(Field::Unit),
+            format!("单位名称“{unit_text}”未在配置中"),
+        ));
+        Some(None)
+    }
+
+    /// The row's fund: the built-in words and the config's `[values.fund]`; general when the
+    /// sheet has no fund column (warned once per sheet).
+    fn fund(&mut self, r: u32, errs: &mut Vec<(Option<u32>, String)>, unknown: &mut Words) -> Fund {
+        if self.col(Field::Fund).is_none() {
+            return Fund::General;
+        }
+        let values = &self.cfg.values;
+        let fund_id = self.field_id(r, Field::Fund);
+        let fund_cell = self.get(r, Field::Fund);
+        match self
+            .cache
+            .fund
+            .get(fund_id, || fund_word(values, &cell_str(fund_cell)))
+        {
+            Ok(f) => f,
+            Err(e) => {
+                let text = cell_text(fund_cell).trim().to_string();
+                if text.is_empty() {
+                    errs.push((self.col(Field::Fund), e));
+                } else {
+                    unknown.push((ValueField::Fund, text, self.col(Field::Fund), e));
+                }
+                Fund::General
+            }
         }
     }
 }

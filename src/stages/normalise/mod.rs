@@ -8,6 +8,21 @@
 //!
 //! This stage only renames and parses: it never groups. Rules that need more than one row
 //! (totals, duplicates, the report year) are in `validate`.
+//!
+//! Read in this order — a sheet goes through [`normalise_sheet`]'s steps:
+//!
+//! | module | what it decides |
+//! |---|---|
+//! | `header.rs` | which row is the header (grouped sub-columns below it), the sheet's kind, which column is which field, what the title block names |
+//! | `columns.rs` | the synonyms of every field, header names and their units, the kind from the evidence |
+//! | `rows.rs` | what a row is: a total (bare or named), the header typed again, or a row for its kind |
+//! | `ledger_row.rs` | a ledger row: note or data; amount, unit, and the fields both ledgers carry |
+//! | `payment.rs`, `budget.rs`, `indicator.rs` | each kind's own fields |
+//! | `values.rs`, `units.rs` | cell values (money, class, the config's words) and unit names |
+//!
+//! Text helpers (`crate::text`) and the built-in words (`crate::vocab`) are leaf modules the
+//! config reads too. `RowCtx` (here) holds a sheet's column map and its caches: values are
+//! parsed once per distinct cell value, by id.
 
 use crate::config::Config;
 use crate::diag::Problem;
