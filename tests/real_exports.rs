@@ -469,3 +469,38 @@ fn issue_18_grouped_two_row_headers_give_the_seed() {
         );
     }
 }
+
+/// Issue 18: a grouped header in a real CSV file (a CSV cannot merge: each group's name stands
+/// over its first sub-column, the cells to its right empty) gives the seed too.
+#[test]
+fn issue_18_a_grouped_header_in_a_csv_file_gives_the_seed() {
+    let (w, _) = variant("grouped-csv-file", &|g| grouped(g, false));
+    // One month's ledger as the CSV the system would export instead of its workbook.
+    let month = "支付明细/2023年03月支付明细";
+    let grids = common::reexport::read(&w.path(&format!("in/{month}.xlsx")));
+    let mut text = String::new();
+    for row in &grids[0].rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| {
+                let t = match c {
+                    Cell::Num(x) => format!("{x}"),
+                    other => other.text(),
+                };
+                if t.contains(',') || t.contains('"') {
+                    format!("\"{}\"", t.replace('"', "\"\""))
+                } else {
+                    t
+                }
+            })
+            .collect();
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    std::fs::remove_file(w.path(&format!("in/{month}.xlsx"))).unwrap();
+    std::fs::write(w.path(&format!("in/{month}.csv")), text).unwrap();
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(0);
+    let bad = seed_figures(&w);
+    assert!(bad.is_empty(), "{}\n{}", bad.join("\n"), run.describe());
+}
