@@ -504,3 +504,24 @@ fn issue_18_a_grouped_header_in_a_csv_file_gives_the_seed() {
     let bad = seed_figures(&w);
     assert!(bad.is_empty(), "{}\n{}", bad.join("\n"), run.describe());
 }
+
+/// Issue 18: the grouped header in `.xls` and `.ods` (the re-export of the merged variant
+/// above, saved by LibreOffice: `fixtures/grouped-headers/`) in place of two months' workbooks.
+#[test]
+fn issue_18_grouped_headers_in_xls_and_ods_give_the_seed() {
+    let w = Workdir::new("grouped-xls-ods");
+    copy_dir(&root().join("input"), &w.path("in"));
+    for (month, ext) in [("03", "xls"), ("07", "ods")] {
+        let name = format!("2023年{month}月支付明细");
+        std::fs::remove_file(w.path(&format!("in/支付明细/{name}.xlsx"))).unwrap();
+        std::fs::copy(
+            root().join(format!("fixtures/grouped-headers/{name}.{ext}")),
+            w.path(&format!("in/支付明细/{name}.{ext}")),
+        )
+        .unwrap();
+    }
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(0);
+    let bad = seed_figures(&w);
+    assert!(bad.is_empty(), "{}\n{}", bad.join("\n"), run.describe());
+}
