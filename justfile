@@ -8,6 +8,10 @@ run dir="input" out="output":
 test:
     cargo test --release --all-targets
 
+# Install the `jixiao` command (into ~/.cargo/bin), as the README's guide uses it.
+install:
+    cargo install --path . --locked
+
 # Validate a folder without writing anything.
 check dir="input":
     cargo run --release -- check --input {{dir}}

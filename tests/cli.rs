@@ -155,8 +155,7 @@ fn diff_says_equal_or_names_the_cell() {
     let r = w.run(&["diff", &a, b]);
     r.expect_code(1);
     assert!(
-        r.stdout()
-            .contains("支出概况!B4: expected 8204.44, got 27.7"),
+        r.stdout().contains("支出概况!B4：A为8204.44，B为27.7"),
         "{}",
         r.describe()
     );
@@ -208,4 +207,40 @@ fn issue_18_a_newcomers_mistakes_each_say_what_to_do() {
     );
     let r = w.run(&["run", "--help"]);
     assert!(r.stdout().contains("（初稿）.docx") && r.stdout().contains("项目支出绩效自评表.xlsx"));
+}
+
+/// Issue 20: `diff` speaks Chinese throughout — a closing count, and a missing file said in
+/// Chinese; `jixiao rnu` is an unknown subcommand with the closest one, `jixiao help` the help.
+#[test]
+fn issue_20_diff_and_subcommands_speak_chinese() {
+    let w = Workdir::new("cli-diff-chinese");
+    w.run(&["run", "--input", &sample(), "--output", "a"])
+        .expect_code(0);
+    let a = format!("a/{}", OUTPUTS[0]);
+    let audit = format!("a/{}", OUTPUTS[1]);
+    let r = w.run(&["diff", &a, &audit]);
+    r.expect_code(1);
+    assert!(r.stdout().contains("处不同（A："), "{}", r.describe());
+    assert!(
+        r.stdout().contains("：只在A中有此工作表"),
+        "{}",
+        r.describe()
+    );
+    let r = w.run(&["diff", &a, "没有这个文件.xlsx"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr().contains("文件或文件夹不存在") && !r.stderr().contains("os error"),
+        "{}",
+        r.describe()
+    );
+    let r = w.run(&["rnu"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr().contains("未知的子命令“rnu”，是否要用“run”？"),
+        "{}",
+        r.describe()
+    );
+    let r = w.run(&["help"]);
+    r.expect_code(0);
+    assert!(r.stdout().contains("用法："), "{}", r.describe());
 }

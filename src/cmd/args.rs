@@ -70,6 +70,23 @@ const DIFF_HELP: &str = "jixiao diff：逐单元格比较两个工作簿
 
 退出码：0 相同；1 不同；2 文件无法读取";
 
+/// “Unknown subcommand”, with the closest one when one is near (`rnu` → `run`).
+fn unknown_subcommand(word: &str) -> String {
+    let typed: Vec<char> = word.chars().collect();
+    let near = ["run", "check", "init", "diff", "help"]
+        .iter()
+        .map(|s| {
+            let c: Vec<char> = s.chars().collect();
+            (crate::stages::normalise::edit_distance(&typed, &c), *s)
+        })
+        .filter(|(d, _)| *d <= 2)
+        .min();
+    match near {
+        Some((_, s)) => format!("未知的子命令“{word}”，是否要用“{s}”？\n\n{USAGE}"),
+        None => format!("未知的子命令“{word}”\n\n{USAGE}"),
+    }
+}
+
 /// The options of a subcommand.
 fn options(sub: &str) -> &'static [&'static str] {
     match sub {
@@ -118,6 +135,23 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             first.clone()
         }
         "--version" | "-V" => return Ok(Command::Version),
+        // `jixiao help` and `jixiao help init`.
+        "help" => {
+            return Ok(Command::Help(match args.get(1).and_then(|a| a.to_str()) {
+                Some("run") => RUN_HELP,
+                Some("check") => CHECK_HELP,
+                Some("init") => INIT_HELP,
+                Some("diff") => DIFF_HELP,
+                _ => USAGE,
+            }));
+        }
+        // A word where a subcommand goes (`jixiao rnu`): not a folder path.
+        word if !word.is_empty()
+            && !word.starts_with('-')
+            && word.chars().all(|c| c.is_ascii_alphabetic()) =>
+        {
+            return Err(unknown_subcommand(word));
+        }
         _ => "run".to_string(),
     };
     let explicit = sub != "run" || first == "run";

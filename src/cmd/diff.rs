@@ -9,7 +9,7 @@ use calamine::Data;
 use std::io::Write;
 use std::path::Path;
 
-/// Differences between two workbooks, one line each: `sheet!C7: expected 419.77, got 419.78`.
+/// Differences between two workbooks, one line each: `项目支出!C7：A为419.77，B为419.78`.
 ///
 /// # Errors
 /// When a file cannot be read.
@@ -19,13 +19,13 @@ pub fn differences(a: &Path, b: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for sa in &a.sheets {
         match b.sheets.iter().find(|s| s.name == sa.name) {
-            None => out.push(format!("{}: 只在第一个文件中", sa.name)),
+            None => out.push(format!("{}：只在A中有此工作表", sa.name)),
             Some(sb) => compare(sa, sb, &mut out),
         }
     }
     for sb in &b.sheets {
         if !a.sheets.iter().any(|s| s.name == sb.name) {
-            out.push(format!("{}: 只在第二个文件中", sb.name));
+            out.push(format!("{}：只在B中有此工作表", sb.name));
         }
     }
     Ok(out)
@@ -57,7 +57,7 @@ fn compare(a: &RawSheet, b: &RawSheet, out: &mut Vec<String>) {
         let (x, y) = (a.cell(r, c), b.cell(r, c));
         if !same(x, y) {
             out.push(format!(
-                "{}!{}{}: expected {}, got {}",
+                "{}!{}{}：A为{}，B为{}",
                 a.name,
                 col_letter(c),
                 r + 1,
@@ -83,10 +83,18 @@ pub fn run(a: &Path, b: &Path) -> Result<i32> {
         writeln!(out, "{line}")?;
     }
     if d.len() > 500 {
-        writeln!(out, "……共 {} 处不同", d.len())?;
+        writeln!(out, "……（只列出前 500 处）")?;
     }
     if d.is_empty() {
         writeln!(out, "两个工作簿的所有单元格相同")?;
+    } else {
+        writeln!(
+            out,
+            "共 {} 处不同（A：{}，B：{}）",
+            d.len(),
+            a.display(),
+            b.display()
+        )?;
     }
     Ok(if d.is_empty() { 0 } else { 1 })
 }

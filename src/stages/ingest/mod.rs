@@ -482,8 +482,9 @@ pub fn list_files(
 /// A problem naming the file when it cannot be opened or is not a readable spreadsheet
 /// (corrupt, encrypted, or another format behind a spreadsheet extension).
 pub fn read_file(path: &Path, rel: &str) -> Result<RawFile, Problem> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Problem::error(format!("无法打开文件：{e}")).file(rel))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Problem::error(format!("无法打开文件：{}", crate::diag::io_text(&e))).file(rel)
+    })?;
     // Identical files are found by (fingerprint, size): a fast 64-bit content hash.
     let fingerprint = {
         use std::hash::BuildHasher;
