@@ -368,6 +368,42 @@ pub fn values(cfg: &Config, o: &Outcome) -> Values {
             .map(|s| s.dept.grade.clone())
             .unwrap_or_default(),
     );
+    // The judgements follow the figures (issue 20): cost control only when the 三公 and the
+    // total spending are within budget, else what went over; the grade as computed.
+    let mut over = Vec::new();
+    if f("F5") > f("F4") {
+        over.push(format!(
+            "“三公”经费支出{}万元，超出预算{}万元",
+            money(f("F5")),
+            money(f("F4"))
+        ));
+    }
+    if f("F10") > f("F9") {
+        over.push(format!(
+            "实际支出{}万元，超出预算{}万元",
+            money(f("F10")),
+            money(f("F9"))
+        ));
+    }
+    v.flag("cost_within", over.is_empty());
+    v.set("cost_over", over.join("，"));
+    let graded = o.scores.as_ref().and_then(|s| s.dept.groups).is_some();
+    let grade = o
+        .scores
+        .as_ref()
+        .map(|s| s.dept.grade.clone())
+        .unwrap_or_default();
+    let mut bands: Vec<(rust_decimal::Decimal, &str)> = s
+        .grades
+        .iter()
+        .map(|(floor, label)| (crate::config::dec(*floor), label.as_str()))
+        .collect();
+    bands.sort_by_key(|b| std::cmp::Reverse(b.0));
+    v.flag("graded", graded);
+    v.flag(
+        "grade_met",
+        graded && bands.iter().take(2).any(|(_, label)| *label == grade),
+    );
     let full = |shown: &str, p: f64| shown == points(p);
     v.flag("exec_full", full(&dept_cell(2), s.budget_execution));
     // The reasons of the indicators that lost points, per group (偏差原因, as typed).

@@ -87,13 +87,16 @@ fn the_sample_draft_says_the_seeds_sentences_with_its_figures() {
     // Typed from the seed report, word for word.
     for sentence in [
         "2023年度岳阳市住房和城乡建设局部门整体支出绩效自评报告",
-        "2023年度,本部门一般公共预算基本支出总金额为8204.44万元，其中人员经费支出7200.80万元，主要用于职工工资、津补贴、绩效工资及社会保障缴费等支出。公用经费支出1003.64万元，",
+        // Issue 20: a full-width comma where the seed has a half-width one.
+        "2023年度，本部门一般公共预算基本支出总金额为8204.44万元，其中人员经费支出7200.80万元，主要用于职工工资、津补贴、绩效工资及社会保障缴费等支出。公用经费支出1003.64万元，",
         "2023年度，公务接待费预算金额为9.50万元，实际支出金额为1.11万元，公务用车购置及公务用车运行维护费支出预算金额为19.50万元（其中公务用车购置预算0万元），公务用车购置及公务用车运行维护费实际支出金额为11.94万元（其中公务用车购置决算0万元），因公出国费用预算与实际支出均为0万元，“三公经费”支出总金额为13.05万元，控制在年初预算29.00万元之内。支出明细如下：",
         "本部门一般公共预算项目支出年初预算金额为1458.80万元（未含上年项目结转预算），",
         "年度项目支出预算总金额调整为12507.50万元。本年项目实际支出总金额为6788.47万元，",
         "本部门无政府性基金预算、国有资本经营预算、社会保险基金预算支出。",
         "部门年度预算支出总金额为22257.69万元，实际支出总金额为15698.18万元，其中基本支出8797.85万元（含其他资金支出593.41万元），项目支出总额为6900.33万元（含其他资金专项支出111.86万元），预算执行率为70.53%。",
         "2023年部门整体支出绩效自评得分为“96.3”分，评价等级为优秀。",
+        // Issue 20: the judgement follows the figures (the seed wrote 良好 beside 优秀).
+        "预算执行率为70.53%。预算成本控制较好，整体支出绩效优秀，达到既定目标要求。",
         "预算执行过程指标分值为10分，评价得分7.9分，主要扣分原因为部分项目预算执行率不高，导致部门整体预算执行率偏低，未更好的发挥财政资金使用效率。",
         "预算支出产出指标分值50分，评价得分49.6分",
         "预算支出效益指标分值30分，评价得分28.8分",
@@ -279,4 +282,27 @@ fn narrative_from_the_config_and_a_template_of_ones_own() {
         })
         .unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Issue 20: with the 三公 over budget, the draft says what went over instead of “预算成本控制
+/// 较好”.
+#[test]
+fn issue_20_the_cost_judgement_follows_the_figures() {
+    let w = Workdir::new("draft-over-budget");
+    copy_dir(&root().join("input"), &w.path("in"));
+    std::fs::write(
+        w.path("in/支付明细/补充接待费.csv"),
+        "支付日期,预算单位,项目名称,支出类型,经济分类,资金性质,支付金额\n\
+         2023-12-20,岳阳市住房和城乡建设局本级,,基本支出,30217 公务接待费,一般公共预算,200000.00\n",
+    )
+    .unwrap();
+    w.run(&["run", "--input", "in", "--output", "out"])
+        .expect_code(0);
+    let (paras, _) = text_of(&document_xml(&w.path(&format!("out/{DRAFT}"))));
+    let text = paras.join("\n");
+    assert!(
+        text.contains("“三公”经费支出33.05万元，超出预算29.00万元，整体支出绩效"),
+        "{text}"
+    );
+    assert!(!text.contains("预算成本控制较好"), "{text}");
 }
