@@ -244,3 +244,27 @@ fn issue_20_diff_and_subcommands_speak_chinese() {
     r.expect_code(0);
     assert!(r.stdout().contains("用法："), "{}", r.describe());
 }
+
+/// Issue 20: the count of warnings counts what is printed — the draft's sections to fill
+/// included, before the count — and `check` says what the draft will lack.
+#[test]
+fn issue_20_the_warning_count_counts_what_is_printed() {
+    let w = Workdir::new("cli-warning-count");
+    for args in [
+        vec!["run", "--input", &sample(), "--output", "out"],
+        vec!["check", "--input", &sample()],
+    ] {
+        let r = w.run(&args);
+        r.expect_code(0);
+        let err = r.stderr();
+        let printed = err.lines().filter(|l| l.starts_with("警告：")).count();
+        assert!(
+            err.contains("报告初稿中以下部分待填写")
+                && err.contains(&format!("共 {printed} 个警告。")),
+            "{}",
+            r.describe()
+        );
+        let count_at = err.find("个警告。").unwrap();
+        assert!(err.rfind("警告：").unwrap() < count_at, "{}", r.describe());
+    }
+}

@@ -19,7 +19,10 @@ pub fn run(paths: &Paths) -> Result<i32> {
         Some(&paths.output()),
         &crate::cmd::progress,
     )?;
-    print_problems(&o);
+    // What the draft will lack, said as a run says it (nothing is written).
+    let config_dir = config.parent().unwrap_or(std::path::Path::new("."));
+    let (_, unfilled) = crate::narrative::draft(&cfg, &o, config_dir)?;
+    print_problems(&o, &unfilled);
     let mut out = std::io::stdout().lock();
     let v = &o.validated;
     let count = |k: Option<Kind>| v.sheets.iter().filter(|s| s.kind == k).count();
@@ -97,7 +100,10 @@ pub fn run(paths: &Paths) -> Result<i32> {
             unscored
         )?;
     }
-    let (e, w) = (o.errors().count(), o.warnings().count());
+    let (e, mut w) = (o.errors().count(), o.warnings().count());
+    if e == 0 && !unfilled.is_empty() {
+        w += 1;
+    }
     writeln!(
         out,
         "检查结果：{e} 个错误，{w} 个警告{}",

@@ -57,9 +57,13 @@ pub fn load_config(paths: &Paths) -> anyhow::Result<crate::config::Config> {
 }
 
 /// Prints every problem to stderr, errors first, and a count line.
-pub fn print_problems(o: &crate::pipeline::Outcome) {
+pub fn print_problems(o: &crate::pipeline::Outcome, unfilled: &[String]) {
     let errors: Vec<_> = o.errors().collect();
-    let warnings: Vec<_> = o.warnings().collect();
+    let mut warnings: Vec<String> = o.warnings().map(|w| w.to_string()).collect();
+    // The draft's sections the data cannot fill: a warning like the others, counted.
+    if !unfilled.is_empty() && errors.is_empty() {
+        warnings.push(unfilled_warning(unfilled));
+    }
     for w in &warnings {
         eprintln!("警告：{w}");
     }
@@ -71,6 +75,14 @@ pub fn print_problems(o: &crate::pipeline::Outcome) {
     } else if !warnings.is_empty() {
         eprintln!("共 {} 个警告。", warnings.len());
     }
+}
+
+/// The warning for the report draft's sections that the data cannot fill.
+pub fn unfilled_warning(unfilled: &[String]) -> String {
+    format!(
+        "报告初稿中以下部分待填写（可在 jixiao.toml 的 [narrative] 中写好，下次自动填入）：{}",
+        unfilled.join("、")
+    )
 }
 
 /// The progress the pipeline reports, drawn on stderr when it is a terminal (silent otherwise).

@@ -111,13 +111,7 @@ pub fn run(paths: &Paths) -> Result<i32> {
         (csv, built)
     });
     let (outcome, unfilled, books) = built?;
-    print_problems(&outcome);
-    if !unfilled.is_empty() && !outcome.has_errors() {
-        eprintln!(
-            "警告：报告初稿中以下部分待填写（可在 jixiao.toml 的 [narrative] 中写好，下次自动填入）：{}",
-            unfilled.join("、")
-        );
-    }
+    print_problems(&outcome, &unfilled);
     // The other outputs are written (and synced) side by side under their temporary
     // names, then all are renamed into place.
     csv?;
