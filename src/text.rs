@@ -111,7 +111,7 @@ pub fn excel_date(dt: &calamine::ExcelDateTime) -> Option<Date> {
 }
 
 /// Days since 1970-01-01 → civil date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> Date {
+pub fn civil_from_days(z: i64) -> Date {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -268,3 +268,36 @@ fn issue_20_the_warning_count_counts_what_is_printed() {
         assert!(err.rfind("警告：").unwrap() < count_at, "{}", r.describe());
     }
 }
+
+/// Issue 20: a failed run leaves the earlier report beside a new audit; the message and the
+/// audit's first sheet say that those files are from an earlier run, and when.
+#[test]
+fn issue_20_a_failed_run_says_the_report_in_the_folder_is_an_earlier_one() {
+    let w = Workdir::new("cli-stale-report");
+    copy_dir(&root().join("input"), &w.path("in"));
+    w.run(&["run", "--input", "in", "--output", "out"])
+        .expect_code(0);
+    std::fs::write(
+        w.path("in/支付明细/坏行.csv"),
+        "支付日期,预算单位,项目名称,支出类型,经济分类,资金性质,支付金额\n\
+         2023-12-20,岳阳市住房和城乡建设局本级,,基本支出,30201 办公费,一般公共预算,12a\n",
+    )
+    .unwrap();
+    let r = w.run(&["run", "--input", "in", "--output", "out"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr()
+            .contains(&format!("注意：输出文件夹中的 {}（", OUTPUTS[0]))
+            && r.stderr().contains("不是本次的结果"),
+        "{}",
+        r.describe()
+    );
+    let audit = Book::open(&w.path(&format!("out/{}", OUTPUTS[1])));
+    let notes: String = audit
+        .rows("来源文件")
+        .iter()
+        .flatten()
+        .map(|v| v.to_string())
+        .collect();
+    assert!(notes.contains("此前一次运行生成的"), "{notes}");
+}

@@ -37,6 +37,8 @@ pub fn run(paths: &Paths) -> Result<i32> {
     if !stale.is_empty() {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
     }
+    // Report files of an earlier run: said on exit 1, so that nobody hands them in as today's.
+    let earlier = earlier_reports(&out_dir, &[&report_name, &draft_file, &forms_name]);
     let csv_path = out_dir.join(&csv_name);
     let cannot_write_csv = format!("无法写入输出文件 {}", csv_path.display());
     let evicting = evict_previous(&csv_path);
@@ -102,7 +104,9 @@ pub fn run(paths: &Paths) -> Result<i32> {
             }
             Ok(())
         });
-        let built = crate::timing::time("workbooks", || build(&cfg, read, &config, template_ok));
+        let built = crate::timing::time("workbooks", || {
+            build(&cfg, read, &config, earlier.as_deref(), template_ok)
+        });
         let csv = csv.join().unwrap_or_else(|_| {
             Err(anyhow::anyhow!(
                 "内部错误，请报告：写支出明细时线程异常退出"
@@ -143,6 +147,9 @@ pub fn run(paths: &Paths) -> Result<i32> {
             "输入有错误，未生成报表。请查看上面的错误，或打开 {}（“错误与警告”“异常”两页）。",
             out_dir.join(&audit_name).display()
         );
+        if let Some(note) = &earlier {
+            eprintln!("{note}");
+        }
         return Ok(1);
     };
     report?.commit()?;
@@ -160,6 +167,38 @@ pub fn run(paths: &Paths) -> Result<i32> {
         writeln!(out, "  {}", out_dir.join(n).display())?;
     }
     Ok(0)
+}
+
+/// The report files `names` that an earlier run left in `dir`, as a note naming them and
+/// when they were written (Beijing time), or None.
+fn earlier_reports(dir: &std::path::Path, names: &[&str]) -> Option<String> {
+    let found: Vec<String> = names
+        .iter()
+        .filter_map(|n| {
+            let modified = std::fs::metadata(dir.join(n)).ok()?.modified().ok()?;
+            let secs = modified
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_secs() as i64
+                + 8 * 3600;
+            let d = crate::text::civil_from_days(secs.div_euclid(86_400));
+            let t = secs.rem_euclid(86_400);
+            Some(format!(
+                "{n}（{}年{}月{}日 {:02}:{:02}）",
+                d.year,
+                d.month,
+                d.day,
+                t / 3600,
+                t % 3600 / 60
+            ))
+        })
+        .collect();
+    (!found.is_empty()).then(|| {
+        format!(
+            "注意：输出文件夹中的 {} 是此前一次运行生成的（北京时间），不是本次的结果；改正输入后重新运行才会更新。",
+            found.join("、")
+        )
+    })
 }
 
 /// Drops the page cache of the previous run's detail CSV, on a thread of its own while the
@@ -201,6 +240,7 @@ fn build(
     cfg: &Config,
     read: pipeline::Read,
     config: &std::path::Path,
+    earlier: Option<&str>,
     template_ok: std::sync::mpsc::Sender<()>,
 ) -> Result<(pipeline::Outcome, Vec<String>, Books)> {
     let computed = crate::timing::time("compute", || pipeline::compute(cfg, &read))?;
@@ -222,7 +262,11 @@ fn build(
     let ((audit, report), forms) = rayon::join(
         || {
             rayon::join(
-                || crate::timing::time("audit-bytes", || audit::audit_bytes(cfg, &outcome)),
+                || {
+                    crate::timing::time("audit-bytes", || {
+                        audit::audit_bytes(cfg, &outcome, earlier)
+                    })
+                },
                 || -> Result<(Documents, Vec<String>)> {
                     let (draft_blocks, unfilled) = crate::timing::time("narrative", || {
                         crate::narrative::draft(cfg, &outcome, config_dir)

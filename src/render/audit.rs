@@ -51,10 +51,18 @@ fn push_limited(t: &mut Table, style: RowStyle, cells: Vec<Cell>) {
 ///
 /// # Errors
 /// Only an internal writer error.
-pub fn audit_bytes(cfg: &Config, o: &Outcome) -> Result<Vec<u8>> {
+pub fn audit_bytes(cfg: &Config, o: &Outcome, earlier: Option<&str>) -> Result<Vec<u8>> {
     let year = cfg.report.year;
+    let mut first = sources(o, year);
+    // On exit 1, the report files an earlier run left beside this audit are said at the top.
+    if let Some(note) = earlier.filter(|_| o.has_errors()) {
+        first.note = Some(match first.note.take() {
+            Some(n) => format!("{note}\n{n}"),
+            None => note.to_string(),
+        });
+    }
     let tables = [
-        sources(o, year),
+        first,
         checks(&o.checks, year),
         tails(o, year),
         exceptions(o, year),
