@@ -66,8 +66,11 @@ pub struct Table {
     pub note: Option<String>,
     /// Tables laid out below this one on the same sheet (their `sheet` is unused).
     pub blocks: Vec<Table>,
-    /// Charts beside the table, drawn from its cells and its blocks'.
+    /// Charts below the table, drawn from its cells and its blocks'.
     pub charts: Vec<ChartSpec>,
+    /// The widest a text column may grow (Excel width units): longer texts wrap, so that a
+    /// sheet of long reasons still prints at a readable scale on one page width.
+    pub wrap_width: Option<f64>,
 }
 
 /// A chart over cells of a sheet's tables: data, not format (the renderer draws it).
@@ -126,6 +129,7 @@ impl Table {
             note: None,
             blocks: Vec::new(),
             charts: Vec::new(),
+            wrap_width: None,
         }
     }
 }
@@ -495,6 +499,8 @@ fn indicator_table(cfg: &Config, scores: &Scores, indicators: &[Indicator]) -> T
             "说明",
         ],
     );
+    // The reasons and notes wrap: the sheet prints at ≥ 80 % on A4 landscape (issue 20).
+    t.wrap_width = Some(10.0);
     // Units in config order, then indicators in input order.
     for u in 0..cfg.units.len() {
         for (i, ind) in indicators.iter().enumerate().filter(|(_, x)| x.unit == u) {
@@ -621,6 +627,9 @@ fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores, period: &Peri
         .map(|(i, _)| i)
         .collect();
     at.sheet = t.sheet.clone();
+    // Long unit names wrap: with the charts below, the sheet prints at ≥ 80 % (issue 20).
+    t.wrap_width = Some(24.0);
+    at.wrap_width = t.wrap_width;
     t.blocks.push(at);
     t.charts = vec![
         ChartSpec {

@@ -100,8 +100,9 @@ pub fn write_table(ws: &mut Worksheet, t: &Table, st: &Styles) -> Result<()> {
     }
     for (i, spec) in t.charts.iter().enumerate() {
         let chart = chart(&t.sheet, spec, data_rows[spec.table])?;
-        // Beside the table, one under the other.
-        ws.insert_chart_with_offset(2 + i as u32 * 22, ncols + 1, &chart, 0, 0)?;
+        // Below the tables, one under the other: beside a long table they widened the
+        // printed page (issue 20).
+        ws.insert_chart_with_offset(next + 1 + i as u32 * 22, 0, &chart, 0, 0)?;
     }
     ws.set_freeze_panes(first_data, 0)?;
     ws.set_landscape();
@@ -121,16 +122,27 @@ fn chart(sheet: &str, spec: &ChartSpec, first_data: u32) -> Result<Chart> {
     let mut font = ChartFont::new();
     font.set_name("宋体").set_character_set(134);
     let add = |chart: &mut Chart, s: &SeriesSpec, colour: &str| {
+        // The legend shows the series' colour (issue 20): every point highlighted, the series
+        // is drawn in the highlight colour and named for it; some, the name says which.
+        let points = spec.rows.1 - spec.rows.0 + 1;
+        let all = !s.highlight.is_empty() && s.highlight.len() >= points;
+        let (colour, name) = if all {
+            (HIGHLIGHT_COLOUR, format!("{}（均低于序时进度）", s.name))
+        } else if !s.highlight.is_empty() {
+            (colour, format!("{}（红色：低于序时进度）", s.name))
+        } else {
+            (colour, s.name.clone())
+        };
         let mut fill = ChartFormat::new();
         fill.set_solid_fill(ChartSolidFill::new().set_color(colour))
             .set_line(ChartLine::new().set_color(colour).set_width(2.0));
         let series = chart
             .add_series()
-            .set_name(s.name.as_str())
+            .set_name(name.as_str())
             .set_categories((sheet, r1, spec.categories, r2, spec.categories))
             .set_values((sheet, r1, s.column, r2, s.column))
             .set_format(&mut fill);
-        if !s.highlight.is_empty() {
+        if !s.highlight.is_empty() && !all {
             let points: Vec<ChartPoint> = (0..=spec.rows.1 - spec.rows.0)
                 .map(|i| {
                     if s.highlight.contains(&i) {
@@ -234,6 +246,8 @@ fn write_block<'s>(
         let merged_label = *style == RowStyle::Total
             && matches!(cells.first(), Some(Cell::Text(_)))
             && matches!(cells.get(1), Some(Cell::Empty));
+        // Lines of the row's longest wrapped text (tables with a `wrap_width`).
+        let mut lines = 1u32;
         for (c, cell) in cells.iter().enumerate() {
             let c16 = c as u16;
             if merged_label && c < 2 {
@@ -263,7 +277,11 @@ fn write_block<'s>(
             let f = match cell {
                 Cell::Text(s) => {
                     ws.write(r, c16, excel_text(s).as_ref())?;
-                    widths[c] = widths[c].max(text_width(s).min(60.0) + 2.0);
+                    let cap = t.wrap_width.unwrap_or(60.0);
+                    widths[c] = widths[c].max(text_width(s).min(cap) + 2.0);
+                    if t.wrap_width.is_some() {
+                        lines = lines.max((text_width(s) / cap).ceil() as u32);
+                    }
                     text_f
                 }
                 Cell::Money(cents) => {
@@ -292,6 +310,9 @@ fn write_block<'s>(
                 Cell::Empty => text_f,
             };
             formatted(ws, r, c, f)?;
+        }
+        if lines > 1 {
+            ws.set_row_height(r, 15.0 * lines as f64)?;
         }
     }
     for (c, run) in runs.into_iter().enumerate() {
