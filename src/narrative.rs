@@ -228,7 +228,9 @@ pub fn percent(rate: Option<Decimal>) -> String {
 pub fn cell_text(c: &Cell) -> String {
     match c {
         Cell::Text(s) => s.clone(),
-        Cell::Money(x) => money(*x),
+        // In a table every amount shows its two decimals, zeros too (issue 20); `money` keeps
+        // the seed's `0万元` in sentences.
+        Cell::Money(x) => format!("{:.2}", wan_display(*x)),
         Cell::Rate(r) => percent(*r),
         Cell::Number(x) => x.normalize().to_string(),
         Cell::Fixed(x, dp) => format!("{:.*}", *dp as usize, round(*x, *dp)),

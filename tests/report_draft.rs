@@ -124,8 +124,9 @@ fn the_sample_draft_says_the_seeds_sentences_with_its_figures() {
         "{}",
         tables[0]
     );
-    assert!(tables[0].contains("岳阳市住房和城乡建设局本级7.505.34007.001.1100"));
-    assert!(tables[0].ends_with("合  计19.5011.94009.501.1100"));
+    // Issue 20: zeros written 0.00 like the other amounts.
+    assert!(tables[0].contains("岳阳市住房和城乡建设局本级7.505.340.000.007.001.110.000.00"));
+    assert!(tables[0].ends_with("合  计19.5011.940.000.009.501.110.000.00"));
     assert_eq!(
         xml.matches("<w:tblHeader/>").count(),
         2 + 1 + 1,
