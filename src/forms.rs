@@ -401,22 +401,12 @@ fn form(
     let mut indicators: Vec<FormIndicator> = Vec::new();
     for level in Level1::ALL {
         for i in rows.iter().filter(|i| i.level1 == level) {
-            let (score, overridden) = match indicator_score(i, cfg.scoring.negative_rule) {
-                Ok(s) => (s.score, s.overridden),
-                Err(msg) => {
-                    problems.push(Problem::error(msg).at(
-                        &i.prov.file,
-                        &i.prov.sheet,
-                        i.prov.row,
-                        None,
-                    ));
-                    (Decimal::ZERO, false)
-                }
-            };
+            let s = indicator_score(i, cfg.scoring.negative_rule)
+                .unwrap_or_else(|msg| crate::stages::score::invalid(i, msg, problems));
             indicators.push(FormIndicator {
                 indicator: (*i).clone(),
-                score,
-                overridden,
+                score: s.score,
+                overridden: s.overridden,
             });
         }
     }

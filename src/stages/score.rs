@@ -93,18 +93,7 @@ pub fn score(
                 }
                 s
             }
-            Err(msg) => {
-                problems.push(Problem::error(msg).at(
-                    &i.prov.file,
-                    &i.prov.sheet,
-                    i.prov.row,
-                    None,
-                ));
-                IndicatorScore {
-                    score: Decimal::ZERO,
-                    overridden: false,
-                }
-            }
+            Err(msg) => invalid(i, msg, &mut problems),
         })
         .collect();
 
@@ -238,6 +227,15 @@ fn dept_score(units: &[UnitScore], cfg: &Config) -> DeptScore {
         groups,
         total,
         grade: cfg.scoring.grade_for(total),
+    }
+}
+
+/// An indicator whose score cannot be computed: the error at its row, and a zero score.
+pub fn invalid(i: &Indicator, msg: String, problems: &mut Vec<Problem>) -> IndicatorScore {
+    problems.push(Problem::error(msg).at(&i.prov.file, &i.prov.sheet, i.prov.row, None));
+    IndicatorScore {
+        score: Decimal::ZERO,
+        overridden: false,
     }
 }
 
