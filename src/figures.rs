@@ -1,6 +1,7 @@
 //! The figures F1–F15 of SPEC §5 as named definitions, and their two computations:
 //! from the polars aggregates (the report's path) and from the detail rows by a plain loop
-//! (the audit's independent path). The two must agree to the cent.
+//! (the audit's independent path, which reads SPEC §5's filters a second time in
+//! [`by_spec_text`] rather than sharing the definitions' own). The two must agree to the cent.
 
 use crate::config::{Classification, econ_in};
 use crate::model::*;
@@ -292,9 +293,60 @@ impl FigureDef {
     }
 }
 
+/// SPEC §5's table read a second time, written out figure by figure as its text says, so
+/// that the audit's path does not share [`FigureDef::matches`] (and the [`FIGURES`] filters)
+/// with the report's: a wrong filter in either makes the two disagree. `None` for an id the
+/// SPEC does not define.
+#[allow(clippy::too_many_arguments)]
+fn by_spec_text(
+    id: &str,
+    cls: &EconSets,
+    budget: bool,
+    initial: bool,
+    fund: Fund,
+    kind: SpendKind,
+    econ: &str,
+) -> Option<bool> {
+    let actual = !budget;
+    let general = fund == Fund::General;
+    let other = fund == Fund::Other;
+    let gov = fund == Fund::GovFund;
+    let basic = kind == SpendKind::Basic;
+    let project = kind == SpendKind::Project;
+    let personnel = || econ_in(econ, cls.personnel);
+    let public = || econ_in(econ, cls.public);
+    let sangong = || econ_in(econ, &cls.sangong);
+    Some(match id {
+        // actual, general, basic (∧ personnel / public)
+        "F1" => actual && general && basic,
+        "F2" => actual && general && basic && personnel(),
+        "F3" => actual && general && basic && public(),
+        // budget / actual, general, econ ∈ any 三公 class
+        "F4" => budget && general && sangong(),
+        "F5" => actual && general && sangong(),
+        // budget_kind = initial, general, project; budget, general, project; actual, …
+        "F6" => budget && initial && general && project,
+        "F7" => budget && general && project,
+        "F8" => actual && general && project,
+        // budget, all funds; actual, all funds
+        "F9" => budget,
+        "F10" => actual,
+        "F11" => actual && basic,
+        "F12" => actual && other && basic,
+        "F13" => actual && project,
+        "F14" => actual && other && project,
+        // the extra rows: 政府性基金 basic / project spending
+        "G1" => actual && gov && basic,
+        "G2" => actual && gov && project,
+        _ => return None,
+    })
+}
+
 /// Figures `defs` by one plain loop over the detail rows (the audit's independent path):
 /// the payments' amounts summed by (class, fund, kind) in one pass over the columns, then
 /// each figure adds the (class, fund, kind) cells it counts; the budget rows one by one.
+/// Which rows count is [`by_spec_text`]'s reading, not the definitions' own filter (that
+/// only for an id the SPEC does not name).
 pub fn from_rows(
     defs: &[&FigureDef],
     cls: &Classification,
@@ -310,25 +362,23 @@ pub fn from_rows(
     }
     defs.iter()
         .map(|def| {
+            let counts = |budget: bool, initial: bool, fund: Fund, kind: SpendKind, econ: &str| {
+                by_spec_text(def.id, cls, budget, initial, fund, kind, econ)
+                    .unwrap_or_else(|| def.matches(cls, budget, initial, fund, kind, econ))
+            };
             let mut total: Cents = 0;
             for (econ, by) in payments.econs.values().iter().zip(&sums) {
                 for fund in [Fund::General, Fund::GovFund, Fund::Other] {
                     for kind in [SpendKind::Basic, SpendKind::Project] {
-                        if def.matches(cls, false, false, fund, kind, econ) {
+                        if counts(false, false, fund, kind, econ) {
                             total += by[cell(fund, kind)];
                         }
                     }
                 }
             }
             for b in budgets {
-                if def.matches(
-                    cls,
-                    true,
-                    b.budget_kind == BudgetKind::Initial,
-                    b.fund,
-                    b.kind,
-                    &b.econ,
-                ) {
+                let initial = b.budget_kind == BudgetKind::Initial;
+                if counts(true, initial, b.fund, b.kind, &b.econ) {
                     total += b.amount;
                 }
             }
@@ -402,4 +452,45 @@ pub fn overview(
         FigureValue::Rate(rate(v[9], v[8])),
     ));
     (lines, warnings)
+}
+
+#[cfg(test)]
+mod spec_reading_tests {
+    use super::*;
+
+    #[test]
+    fn every_figure_has_a_second_reading_and_it_agrees_with_the_definition() {
+        // Both readings over every combination of attributes: they are written apart, so this
+        // fails when either filter is changed (try: F11's kind to Any).
+        let cls = Classification::default();
+        let sets = EconSets::new(&cls);
+        let econs = [
+            "30101 基本工资",
+            "30201 办公费",
+            "30217 公务接待费",
+            "31002 办公设备购置",
+        ];
+        for def in FIGURES.iter().chain([&GOVFUND_BASIC, &GOVFUND_PROJECT]) {
+            for budget in [false, true] {
+                for initial in [false, true] {
+                    for fund in [Fund::General, Fund::GovFund, Fund::Other] {
+                        for kind in [SpendKind::Basic, SpendKind::Project] {
+                            for econ in econs {
+                                let initial = initial && budget;
+                                let spec =
+                                    by_spec_text(def.id, &sets, budget, initial, fund, kind, econ);
+                                let own = def.matches(&sets, budget, initial, fund, kind, econ);
+                                assert_eq!(
+                                    spec,
+                                    Some(own),
+                                    "{} on budget={budget} initial={initial} {fund:?} {kind:?} {econ}",
+                                    def.id
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

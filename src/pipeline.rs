@@ -495,7 +495,7 @@ fn reconcile(cfg: &Config, v: &Validated, agg: &Aggregates, by_rows: &[Cents]) -
             object: format!("{} {}", f.id, f.label),
             left: f.from_aggregates(cls, agg),
             right: *right,
-            note: "左：分组汇总；右：逐行复核".into(),
+            note: "左：分组汇总（报表的口径表）；右：逐行复核（按口径文字另写的筛选，两者不一致即报错）".into(),
             rows: false,
         });
     }

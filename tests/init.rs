@@ -103,12 +103,27 @@ fn init_on_the_sample_passes_check_as_drafted() {
     let w = Workdir::new("init-sample");
     copy_dir(&root().join("input"), &w.path("in"));
     std::fs::remove_file(w.path("in/jixiao.toml")).unwrap();
-    w.run(&["init", "--input=in"]).expect_code(0);
+    let init = w.run(&["init", "--input=in"]);
+    init.expect_code(0);
     let toml = std::fs::read_to_string(w.path("in/jixiao.toml")).unwrap();
     assert_eq!(toml.matches("[[unit]]").count(), 9, "{toml}");
     // Names proven by their code (市住建局本级 carries 501001 in the budget ledger) are
-    // aliases outright.
-    assert!(toml.contains("  \"市住建局本级\",\n"), "{toml}");
+    // aliases outright, said so in the file and in the printed to-do (issue 20).
+    assert!(
+        toml.contains("  \"市住建局本级\",  # 出现 98 行，与本单位编码相同，已合并\n"),
+        "{toml}"
+    );
+    let said = init.stdout();
+    assert!(
+        said.contains("以下 5 个写法与单位的编码相同，已直接合并为别名")
+            && said.contains("市住建局本级 → 岳阳市住房和城乡建设局本级（501001）"),
+        "{said}"
+    );
+    // The counts add up as printed, and the unrecognised sheets are named.
+    assert!(
+        said.contains("读取 15 个文件、17 张工作表：支出明细 12 张、预算指标 1 张、绩效指标 2 张、未识别 2 张（绩效指标/2023年度绩效自评指标.xlsx › 填表说明、预算指标/2023年度预算指标.xlsx › 说明，未使用）"),
+        "{said}"
+    );
     w.run(&["check", "--input", "in"]).expect_code(0);
     w.run(&["run", "--input", "in", "--output", "out"])
         .expect_code(0);

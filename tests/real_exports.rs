@@ -7,6 +7,7 @@
 mod common;
 use common::reexport::{Cell, Grid, reexport, split_econ};
 use common::*;
+use std::path::Path;
 
 const REPORT: &str = "2023年度岳阳市住房和城乡建设局部门整体支出绩效自评表.xlsx";
 
@@ -221,10 +222,32 @@ fn yitihua_fixture_is_the_sample_reexported() {
         &common::reexport::yitihua,
     );
     let fixture = root().join("fixtures/yueyang-2023-yitihua/input");
-    for sub in [
-        "支付明细/2023年05月支付明细.xlsx",
-        "预算指标/2023年度预算指标.xlsx",
-    ] {
+    // Every file, both ways: the same names, and each workbook the same sheets cell by cell.
+    fn files(dir: &Path, base: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, base, out);
+            } else {
+                out.push(p.strip_prefix(base).unwrap().display().to_string());
+            }
+        }
+        out.sort();
+    }
+    let (mut made, mut kept) = (Vec::new(), Vec::new());
+    files(&w.path("in"), &w.path("in"), &mut made);
+    files(&fixture, &fixture, &mut kept);
+    assert_eq!(made, kept, "the fixture's files");
+    assert_eq!(made.len(), 16, "{made:?}");
+    for sub in &made {
+        if sub.ends_with(".toml") {
+            assert_eq!(
+                std::fs::read(w.path(&format!("in/{sub}"))).unwrap(),
+                std::fs::read(fixture.join(sub)).unwrap(),
+                "{sub}"
+            );
+            continue;
+        }
         let a = Book::open(&w.path(&format!("in/{sub}")));
         let b = Book::open(&fixture.join(sub));
         assert_eq!(a.sheets, b.sheets, "{sub}");

@@ -163,6 +163,15 @@ fn the_page_is_gbt_9704() {
     );
     assert!(xml.contains(r#"w:eastAsia="黑体""#) && xml.contains(r#"w:eastAsia="楷体_GB2312""#));
     assert!(xml.contains(r#"<w:ind w:firstLineChars="200""#));
+    // Issue 20: the 三公 table's year headers on two lines — `2023年` / `预算数` — never split
+    // inside a word.
+    assert_eq!(
+        xml.matches(">2023年</w:t></w:r><w:r><w:br/></w:r>").count(),
+        8,
+        "each class's two year headers break after 年"
+    );
+    assert_eq!(xml.matches(r#"preserve">预算数</w:t>"#).count(), 4);
+    assert_eq!(xml.matches(r#"preserve">决算数</w:t>"#).count(), 4);
     let mut zip =
         zip::ZipArchive::new(std::fs::File::open(w.path(&format!("out/{DRAFT}"))).unwrap())
             .unwrap();

@@ -352,3 +352,16 @@ fn every_sheet_has_its_title_and_unit_note() {
             .any(|r| r[6] == V::T("≥2201套".into()) && r[7] == V::T("1981套".into()))
     );
 }
+
+#[test]
+fn unit_execution_progress_and_indicator_scores_worked_out_by_hand() {
+    // 单位执行, 指标得分 and 执行进度 are not in the seed; their cells are worked out from the
+    // sample's ledgers by `fixtures/yueyang-2023/unit_sheets_by_hand.py` (not by jixiao), so
+    // these sheets are checked by more than the golden workbook (the program's own output).
+    let (_w, book) = run_sample("seed-unit-sheets");
+    let bad = check_expected_cells(
+        &book,
+        &root().join("fixtures/yueyang-2023/expected_unit_sheets.txt"),
+    );
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

@@ -31,15 +31,34 @@ pub fn differences(a: &Path, b: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Numbers equal within rounding noise; anything else equal only as the same kind of cell with
+/// the same value — the number `419.77` and the text `"419.77"` differ, and so do texts that
+/// differ only by spaces (a regression that turns a number into text must show).
 fn same(x: &Data, y: &Data) -> bool {
-    let num = |d: &Data| match d {
+    match (number(x), number(y)) {
+        (Some(p), Some(q)) => (p - q).abs() <= 1e-9 * p.abs().max(1.0),
+        (None, None) => x == y,
+        _ => false,
+    }
+}
+
+fn number(d: &Data) -> Option<f64> {
+    match d {
         Data::Int(i) => Some(*i as f64),
         Data::Float(f) => Some(*f),
         _ => None,
-    };
-    match (num(x), num(y)) {
-        (Some(p), Some(q)) => (p - q).abs() <= 1e-9 * p.abs().max(1.0),
-        _ => cell_text(x) == cell_text(y),
+    }
+}
+
+/// The kind of a cell as a user would name it.
+fn kind(d: &Data) -> &'static str {
+    match d {
+        Data::Int(_) | Data::Float(_) => "数字",
+        Data::String(_) => "文本",
+        Data::Bool(_) => "逻辑值",
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => "日期",
+        Data::Error(_) => "错误值",
+        Data::Empty => "空",
     }
 }
 
@@ -56,13 +75,16 @@ fn compare(a: &RawSheet, b: &RawSheet, out: &mut Vec<String>) {
     for (r, c) in at {
         let (x, y) = (a.cell(r, c), b.cell(r, c));
         if !same(x, y) {
+            let (sx, sy) = if kind(x) == kind(y) || x == &Data::Empty || y == &Data::Empty {
+                (show(x), show(y))
+            } else {
+                (typed(x), typed(y))
+            };
             out.push(format!(
-                "{}!{}{}：A为{}，B为{}",
+                "{}!{}{}：A为{sx}，B为{sy}",
                 a.name,
                 col_letter(c),
                 r + 1,
-                show(x),
-                show(y)
             ));
         }
     }
@@ -71,7 +93,16 @@ fn compare(a: &RawSheet, b: &RawSheet, out: &mut Vec<String>) {
 fn show(d: &Data) -> String {
     match d {
         Data::Empty => "（空）".into(),
+        Data::String(t) if t.trim() != t || t.is_empty() => format!("“{t}”"),
         other => cell_text(other),
+    }
+}
+
+/// A cell with its kind, where the two cells' kinds differ: `数字419.77`, `文本“419.77”`.
+fn typed(d: &Data) -> String {
+    match d {
+        Data::String(t) => format!("文本“{t}”"),
+        other => format!("{}{}", kind(other), cell_text(other)),
     }
 }
 
@@ -97,4 +128,24 @@ pub fn run(a: &Path, b: &Path) -> Result<i32> {
         )?;
     }
     Ok(if d.is_empty() { 0 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_turned_text_or_spaces_added_is_a_difference() {
+        let num = Data::Float(419.77);
+        let text = Data::String("419.77".into());
+        assert!(same(&num, &Data::Float(419.770_000_000_000_1)));
+        assert!(!same(&num, &text));
+        assert!(!same(&text, &num));
+        assert!(!same(&text, &Data::String(" 419.77".into())));
+        assert!(same(&text, &Data::String("419.77".into())));
+        assert!(!same(&Data::Empty, &Data::String(String::new())));
+        assert_eq!(typed(&num), "数字419.77");
+        assert_eq!(typed(&text), "文本“419.77”");
+        assert_eq!(show(&Data::String(" x".into())), "“ x”");
+    }
 }

@@ -181,10 +181,14 @@ pub fn parse_addr(addr: &str) -> (u32, u32) {
 /// Checks one expectation; returns a message naming the cell when it fails.
 pub fn check_cell(book: &Book, sheet: &str, addr: &str, want: &str) -> Option<String> {
     let got = book.get(sheet, addr);
-    let ok = match (&got, want.parse::<f64>()) {
-        (V::N(x), Ok(w)) => (x - w).abs() < 1e-9,
-        (V::T(s), _) => s == want,
-        (V::Empty, _) => want.is_empty(),
+    // A number is expected as a number: the text "419.77" does not pass for 419.77. A text that
+    // reads as a number is written quoted (`= "501001"`).
+    let quoted = want.strip_prefix('"').and_then(|w| w.strip_suffix('"'));
+    let ok = match (&got, want.parse::<f64>(), quoted) {
+        (V::T(s), _, Some(q)) => s == q,
+        (V::N(x), Ok(w), None) => (x - w).abs() < 1e-9,
+        (V::T(s), Err(_), None) => s == want,
+        (V::Empty, _, None) => want.is_empty(),
         _ => false,
     };
     (!ok).then(|| format!("{sheet}!{addr}: expected {want}, got {got}"))
