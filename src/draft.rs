@@ -21,8 +21,9 @@ pub use crate::config::DEPARTMENT_PLACEHOLDER;
 pub struct DraftUnit {
     pub name: String,
     pub code: Option<String>,
-    /// Other spellings proven to be this unit (same code).
-    pub aliases: Vec<String>,
+    /// Other spellings proven to be this unit (same code), with their rows: merged, written as
+    /// active aliases with a comment saying so.
+    pub aliases: Vec<(String, u32)>,
     /// Short names that may be this unit: (name, rows, money), for the user to confirm.
     pub suggested: Vec<(String, u32, Cents)>,
     pub projects: Vec<String>,
@@ -44,6 +45,8 @@ pub struct Draft {
     pub files: usize,
     /// Sheets per kind: payment, budget, indicators, unrecognised.
     pub sheets: [usize; 4],
+    /// The unrecognised sheets, `file › sheet`.
+    pub unrecognised: Vec<String>,
     pub rows: u32,
     /// Words of fund, spend-kind and budget-kind cells that no vocabulary knows: (field, word,
     /// rows, cents), offered as commented `[values]` lines.
@@ -139,6 +142,7 @@ pub fn draft(files: &[FileResult]) -> Draft {
     let mut seen: HashMap<String, Seen> = HashMap::new();
     let mut years: BTreeMap<i32, u32> = BTreeMap::new();
     let mut sheets = [0usize; 4];
+    let mut unrecognised = Vec::new();
     let mut rows = 0;
     let mut titles: Vec<String> = Vec::new();
     let mut words: Vec<(ValueField, String, u32, Cents)> = Vec::new();
@@ -161,6 +165,8 @@ pub fn draft(files: &[FileResult]) -> Draft {
             }] += 1;
             if s.kind.is_some() {
                 rows += s.rows_read;
+            } else {
+                unrecognised.push(format!("{} › {}", s.file, s.sheet));
             }
             if matches!(s.kind, Some(Kind::Payment | Kind::Budget)) {
                 titles.extend(s.titles.iter().cloned());
@@ -275,8 +281,8 @@ pub fn draft(files: &[FileResult]) -> Draft {
             project_aliases,
             aliases: members
                 .iter()
-                .map(|(_, s)| s.display.clone())
-                .filter(|k| k != best)
+                .filter(|(_, s)| s.display != best)
+                .map(|(_, s)| (s.display.clone(), s.rows))
                 .collect(),
             suggested: Vec::new(),
             projects,
@@ -342,6 +348,7 @@ pub fn draft(files: &[FileResult]) -> Draft {
         units,
         files: files.len(),
         sheets,
+        unrecognised,
         rows,
         words,
     }
@@ -511,8 +518,11 @@ impl Draft {
                 line(&mut t, "aliases = []", "导出表中的其他写法");
             } else {
                 t.push_str("aliases = [                             # 导出表中的其他写法\n");
-                for a in &u.aliases {
-                    t.push_str(&format!("  {},\n", q(a)));
+                for (a, rows) in &u.aliases {
+                    t.push_str(&format!(
+                        "  {},  # 出现 {rows} 行，与本单位编码相同，已合并\n",
+                        q(a)
+                    ));
                 }
                 for (a, rows, cents) in &u.suggested {
                     t.push_str(&format!(

@@ -70,10 +70,17 @@ pub fn run(input: &Path, force: bool) -> Result<i32> {
 
     let mut out = std::io::stdout().lock();
     let [pay, budget, ind, other] = d.sheets;
+    let unread = if d.unrecognised.is_empty() {
+        String::new()
+    } else {
+        format!("（{}，未使用）", d.unrecognised.join("、"))
+    };
     writeln!(
         out,
-        "读取 {} 个文件：支出明细 {pay} 张表、预算指标 {budget} 张、绩效指标 {ind} 张、未识别 {other} 张，共 {} 行",
-        d.files, d.rows
+        "读取 {} 个文件、{} 张工作表：支出明细 {pay} 张、预算指标 {budget} 张、绩效指标 {ind} 张、未识别 {other} 张{unread}；已识别的表共 {} 行",
+        d.files,
+        pay + budget + ind + other,
+        d.rows
     )?;
     let coded = d.units.iter().filter(|u| u.code.is_some()).count();
     writeln!(out, "找到 {} 个单位（{coded} 个有编码）", d.units.len())?;
@@ -105,6 +112,22 @@ pub fn run(input: &Path, force: bool) -> Result<i32> {
     }
     if d.years.len() > 1 {
         todo.push("支出明细中有其他年份的支付，请确认年度（year）".to_string());
+    }
+    let merged: Vec<String> = d
+        .units
+        .iter()
+        .flat_map(|u| {
+            u.aliases.iter().map(move |(a, _)| {
+                format!("{a} → {}（{}）", u.name, u.code.as_deref().unwrap_or(""))
+            })
+        })
+        .collect();
+    if !merged.is_empty() {
+        todo.push(format!(
+            "以下 {} 个写法与单位的编码相同，已直接合并为别名（aliases 中无 #；如不是同一单位，删去该行）：{}",
+            merged.len(),
+            merged.join("、")
+        ));
     }
     let suggested: usize = d.units.iter().map(|u| u.suggested.len()).sum();
     if suggested > 0 {

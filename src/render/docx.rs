@@ -121,6 +121,18 @@ fn cell_xml(
     align: &str,
     bold: bool,
 ) -> String {
+    cell_lines_xml(&[text], width, span, vmerge, align, bold)
+}
+
+/// A cell whose lines are broken where given (`<w:br/>`).
+fn cell_lines_xml(
+    lines: &[&str],
+    width: u32,
+    span: u16,
+    vmerge: Option<&str>,
+    align: &str,
+    bold: bool,
+) -> String {
     let span = if span > 1 {
         format!(r#"<w:gridSpan w:val="{span}"/>"#)
     } else {
@@ -133,8 +145,24 @@ fn cell_xml(
     };
     format!(
         r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{vm}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto" w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>{}</w:p></w:tc>"#,
-        runs(text, "宋体", "Times New Roman", 21, bold)
+        lines
+            .iter()
+            .map(|l| runs(l, "宋体", "Times New Roman", 21, bold))
+            .collect::<Vec<_>>()
+            .join("<w:r><w:br/></w:r>")
     )
+}
+
+/// A header that begins with a year (`2023年预算数`) printed on two lines, the year on the first:
+/// the table's columns then need only the longer line, not a third line of a split word.
+fn header_lines(text: &str) -> Vec<&str> {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    match text[digits..].strip_prefix('年') {
+        Some(rest) if digits == 4 && rest.chars().count() >= 2 => {
+            vec![&text[..digits + '年'.len_utf8()], rest]
+        }
+        _ => vec![text],
+    }
 }
 
 /// A workbook table: its header rows (merged as in the workbook, repeated on every page),
@@ -164,7 +192,13 @@ fn table_xml(t: &Table) -> String {
         if h.cols == 1 {
             // A header may wrap onto two lines; a number column is at least half its header.
             let w = &mut need[h.col as usize];
-            *w = (*w).max(width_of(&h.text).div_ceil(2) + 1);
+            let lines = header_lines(&h.text);
+            let widest = if lines.len() > 1 {
+                lines.iter().map(|l| width_of(l)).max().unwrap_or(0)
+            } else {
+                width_of(&h.text).div_ceil(2)
+            };
+            *w = (*w).max(widest + 1);
         }
     }
     const UNIT: u32 = 115;
@@ -174,7 +208,12 @@ fn table_xml(t: &Table) -> String {
         .map(|c| need[c] as u32 * UNIT + PAD)
         .sum();
     let text_need: usize = (0..n).filter(|&c| !numeric[c]).map(|c| need[c]).sum();
-    let room = TEXT_WIDTH.saturating_sub(fixed).max(n as u32 * 400);
+    // Text columns keep at least ~8 characters each (their texts wrap), so that number columns
+    // are not squeezed below their headers' lines.
+    let text_cols = (0..n).filter(|&c| !numeric[c]).count() as u32;
+    let room = TEXT_WIDTH
+        .saturating_sub(fixed)
+        .max(text_cols.max(1) * 2000);
     let mut widths: Vec<u32> = (0..n)
         .map(|c| {
             if numeric[c] {
@@ -214,8 +253,8 @@ fn table_xml(t: &Table) -> String {
                     let vm =
                         (h.rows > 1).then_some(if h.row == r { "restart" } else { "continue" });
                     let text = if h.row == r { h.text.as_str() } else { "" };
-                    x.push_str(&cell_xml(
-                        text,
+                    x.push_str(&cell_lines_xml(
+                        &header_lines(text),
                         span_width(c, h.cols as usize),
                         h.cols,
                         vm,

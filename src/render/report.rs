@@ -280,7 +280,13 @@ fn write_block<'s>(
                     let cap = t.wrap_width.unwrap_or(60.0);
                     widths[c] = widths[c].max(text_width(s).min(cap) + 2.0);
                     if t.wrap_width.is_some() {
-                        lines = lines.max((text_width(s) / cap).ceil() as u32);
+                        // Lines in a column `cap + 2` wide (Excel's width counts digits: a
+                        // CJK character of 宋体 is two, other characters one).
+                        let exact: f64 = s
+                            .chars()
+                            .map(|c| if (c as u32) < 0x2E80 { 1.0 } else { 2.0 })
+                            .sum();
+                        lines = lines.max((exact / (cap + 2.0)).ceil() as u32);
                     }
                     text_f
                 }
