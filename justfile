@@ -23,11 +23,13 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --release --all-targets -- -D warnings
 
-# Rewrite the bundled sample (input/, and the same files in fixtures/yueyang-2023/input/)
+# Rewrite the bundled sample (input/, and the same files in fixtures/yueyang-2023/input/ and
+# fixtures/batch-three/input/市住建局/)
 # from the plan in examples/gen_sample.rs.
 sample:
     cargo run --release --example gen_sample -- input
     cargo run --release --example gen_sample -- fixtures/yueyang-2023/input
+    cargo run --release --example gen_sample -- fixtures/batch-three/input/市住建局
 
 # The benchmark of SPEC §9: a large year (12 × 100,000 rows; generated once into target/) at
 # 1, 3 and 12 files — calamine's range and streaming floors, jixiao end to end, and the Python

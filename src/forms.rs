@@ -601,27 +601,30 @@ fn sheet_names(forms: &[ProjectForm]) -> Vec<String> {
 }
 
 /// The `汇总` sheet (SPEC §10 layout).
+/// The columns of the forms' 汇总 sheet (also the batch summary's 项目汇总, behind 部门).
+pub const SUMMARY_COLUMNS: [&str; 14] = [
+    "序号",
+    "单位名称",
+    "项目名称",
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "执行率",
+    "预算执行得分",
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "总分",
+    "评价等级",
+    "待补充",
+];
+
 fn summary_table(cfg: &Config, forms: &[ProjectForm]) -> Table {
     let mut t = Table::new(
         "汇总",
         format!("{}年度项目支出绩效自评汇总表", cfg.report.year),
         true,
-        &[
-            "序号",
-            "单位名称",
-            "项目名称",
-            "年初预算数",
-            "全年预算数",
-            "全年执行数",
-            "执行率",
-            "预算执行得分",
-            "产出指标",
-            "效益指标",
-            "满意度指标",
-            "总分",
-            "评价等级",
-            "待补充",
-        ],
+        &SUMMARY_COLUMNS,
     );
     let mut total = MoneyRow::default();
     for f in forms {

@@ -2,6 +2,7 @@
 //! 部门整体支出绩效自评报告 out, with an audit that proves every figure. See `SPEC.md`-derived
 //! docs in `docs/` and the module docs of each stage.
 
+pub mod batch;
 pub mod cmd;
 pub mod config;
 pub mod diag;

@@ -103,6 +103,8 @@ pub struct SeriesSpec {
     /// Drawn as a line over a column chart (e.g. 序时进度 over the units' rates).
     pub as_line: bool,
     pub highlight: Vec<usize>,
+    /// What a highlighted point means, for the legend (`低于序时进度`).
+    pub highlight_means: &'static str,
 }
 
 impl Table {
@@ -644,12 +646,14 @@ fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores, period: &Peri
                     column: 4,
                     as_line: true,
                     highlight: Vec::new(),
+                    highlight_means: "低于序时进度",
                 },
                 SeriesSpec {
                     name: "序时进度".into(),
                     column: 5,
                     as_line: true,
                     highlight: Vec::new(),
+                    highlight_means: "低于序时进度",
                 },
             ],
         },
@@ -669,6 +673,7 @@ fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores, period: &Peri
                     column: 3,
                     as_line: false,
                     highlight: behind,
+                    highlight_means: "低于序时进度",
                 },
                 // Grey columns beside the units' (a line over columns does not render in
                 // every spreadsheet program).
@@ -677,6 +682,7 @@ fn progress_table(cfg: &Config, agg: &Aggregates, scores: &Scores, period: &Peri
                     column: 4,
                     as_line: false,
                     highlight: Vec::new(),
+                    highlight_means: "低于序时进度",
                 },
             ],
         },

@@ -10,6 +10,9 @@ use anyhow::Result;
 use std::io::Write;
 
 pub fn run(paths: &Paths) -> Result<i32> {
+    if let Some(departments) = crate::cmd::batch::departments(paths) {
+        return crate::cmd::batch::check(paths, &departments);
+    }
     let config = paths.config();
     let cfg = crate::cmd::load_config(paths)?;
     let o = pipeline::run_skipping(

@@ -38,6 +38,13 @@ fn empty_config() -> Config {
 /// An existing config without `--force`, an unreadable folder, a failed write.
 pub fn run(input: &Path, force: bool) -> Result<i32> {
     let target = input.join("jixiao.toml");
+    if !target.exists() {
+        // A folder of department folders, some with their config: draft the others'.
+        let departments = crate::batch::discover(input);
+        if !departments.is_empty() {
+            return crate::cmd::batch::init(input, &departments);
+        }
+    }
     if target.exists() && !force {
         bail!(
             "{} 已存在，未改动。如要重新起草，请使用 jixiao init --force（旧文件将改名为 jixiao.toml.bak）",

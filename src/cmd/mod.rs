@@ -1,5 +1,7 @@
-//! One file per subcommand: `run`, `check`, `diff`, `init`; `args` parses the command line.
+//! One file per subcommand: `run`, `check`, `diff`, `init`; `batch` runs them on each
+//! department of a folder of departments; `args` parses the command line.
 pub mod args;
+pub mod batch;
 pub mod check;
 pub mod diff;
 pub mod init;

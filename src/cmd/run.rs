@@ -10,9 +10,25 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Runs the pipeline and writes the outputs. Returns the exit code (0 or 1); an `Err` is a
-/// usage error (exit 2).
+/// Runs the pipeline and writes the outputs — of one department, or of each department of a
+/// batch (SPEC §11, `cmd::batch`). Returns the exit code (0 or 1); an `Err` is a usage error
+/// (exit 2).
 pub fn run(paths: &Paths) -> Result<i32> {
+    if let Some(departments) = crate::cmd::batch::departments(paths) {
+        return crate::cmd::batch::run(paths, &departments);
+    }
+    execute(paths, false, &mut |_, _, _, _| {})
+}
+
+/// What a finished run hands on before its results are dropped: its config, its outcome, its
+/// exit code and the warnings printed beside the outcome's (the draft's sections to fill).
+pub type OnFinished<'a> = &'a mut dyn FnMut(&Config, &pipeline::Outcome, i32, usize);
+
+/// One department's run. `quiet`: nothing on the terminal (a batch says it per department).
+///
+/// # Errors
+/// A usage error (exit 2 on its own).
+pub fn execute(paths: &Paths, quiet: bool, finished: OnFinished) -> Result<i32> {
     let config = paths.config();
     let cfg = crate::cmd::load_config(paths)?;
     let out_dir: PathBuf = paths.output();
@@ -34,7 +50,7 @@ pub fn run(paths: &Paths) -> Result<i32> {
             &forms_name,
         ],
     );
-    if !stale.is_empty() {
+    if !stale.is_empty() && !quiet {
         eprintln!("已删除上次中断的运行留下的临时文件：{}", stale.join("、"));
     }
     // Report files of an earlier run: said on exit 1, so that nobody hands them in as today's.
@@ -55,7 +71,11 @@ pub fn run(paths: &Paths) -> Result<i32> {
         &config,
         &cfg,
         Some(&out_dir),
-        &crate::cmd::progress,
+        if quiet {
+            &pipeline::silent
+        } else {
+            &crate::cmd::progress
+        },
         &mut |validator, reading| {
             let (ledger, rows, display) = validator.last_file();
             if !reading || !later.is_empty() {
@@ -79,7 +99,9 @@ pub fn run(paths: &Paths) -> Result<i32> {
     if let Some(e) = csv_error {
         return Err(e.context(cannot_write_csv));
     }
-    crate::cmd::progress_writing();
+    if !quiet {
+        crate::cmd::progress_writing();
+    }
     // The CSV's last rows are written and the file synced, on a thread of its own, while the
     // figures are computed and the workbooks built in memory. It is renamed into place as
     // soon as the report draft's template has been checked (a broken custom template is a
@@ -115,7 +137,10 @@ pub fn run(paths: &Paths) -> Result<i32> {
         (csv, built)
     });
     let (outcome, unfilled, books) = built?;
-    print_problems(&outcome, &unfilled);
+    if !quiet {
+        print_problems(&outcome, &unfilled);
+    }
+    let draft_warning = usize::from(!unfilled.is_empty() && !outcome.has_errors());
     // The other outputs are written (and synced) side by side under their temporary
     // names, then all are renamed into place.
     csv?;
@@ -143,6 +168,10 @@ pub fn run(paths: &Paths) -> Result<i32> {
     });
     audit?.commit()?;
     let Some((report, draft, forms)) = report else {
+        finished(&cfg, &outcome, 1, draft_warning);
+        if quiet {
+            return Ok(1);
+        }
         eprintln!(
             "输入有错误，未生成报表。请查看上面的错误，或打开 {}（“错误与警告”“异常”两页）。",
             out_dir.join(&audit_name).display()
@@ -155,6 +184,10 @@ pub fn run(paths: &Paths) -> Result<i32> {
     report?.commit()?;
     draft?.commit()?;
     forms?.commit()?;
+    finished(&cfg, &outcome, 0, draft_warning);
+    if quiet {
+        return Ok(0);
+    }
     let mut out = std::io::stdout().lock();
     writeln!(out, "已生成：")?;
     for n in [

@@ -30,10 +30,19 @@ pub fn new_workbook(year: i32, title: &str) -> Result<Workbook> {
 /// # Errors
 /// Only an internal writer error.
 pub fn report_bytes(year: i32, department: &str, tables: &[Table]) -> Result<Vec<u8>> {
-    let mut wb = new_workbook(
+    workbook_bytes(
         year,
         &format!("{year}年度{department}部门整体支出绩效自评表"),
-    )?;
+        tables,
+    )
+}
+
+/// A workbook of `tables`, one sheet each, titled `title`, laid out as the report's sheets.
+///
+/// # Errors
+/// Only an internal writer error.
+pub fn workbook_bytes(year: i32, title: &str, tables: &[Table]) -> Result<Vec<u8>> {
+    let mut wb = new_workbook(year, title)?;
     let st = Styles::new();
     for t in tables {
         let ws = wb.add_worksheet();
@@ -127,9 +136,12 @@ fn chart(sheet: &str, spec: &ChartSpec, first_data: u32) -> Result<Chart> {
         let points = spec.rows.1 - spec.rows.0 + 1;
         let all = !s.highlight.is_empty() && s.highlight.len() >= points;
         let (colour, name) = if all {
-            (HIGHLIGHT_COLOUR, format!("{}（均低于序时进度）", s.name))
+            (
+                HIGHLIGHT_COLOUR,
+                format!("{}（均{}）", s.name, s.highlight_means),
+            )
         } else if !s.highlight.is_empty() {
-            (colour, format!("{}（红色：低于序时进度）", s.name))
+            (colour, format!("{}（红色：{}）", s.name, s.highlight_means))
         } else {
             (colour, s.name.clone())
         };

@@ -204,8 +204,10 @@ pub fn check_expected_cells(book: &Book, expected: &Path) -> Vec<String> {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
     {
+        // `sheet!A1 =` (nothing after the sign) expects an empty cell.
         let (lhs, want) = line
             .split_once(" = ")
+            .or_else(|| line.strip_suffix(" =").map(|l| (l, "")))
             .unwrap_or_else(|| panic!("bad line: {line}"));
         let (sheet, addr) = lhs.split_once('!').unwrap();
         n += 1;

@@ -1,0 +1,217 @@
+//! Several departments in one run (SPEC §11, issue 19): `fixtures/batch-three/` — the sample,
+//! a department of its own (某市水利局, worked out by hand) and one with a bad row — and
+//! variants made at test time (a broken config, a department without a config for `init`).
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const SUMMARY: &str = "2023年度部门整体支出绩效自评汇总表.xlsx";
+
+fn batch_input() -> std::path::PathBuf {
+    root().join("fixtures/batch-three/input")
+}
+
+/// Every file below `dir`, relative, with its bytes, in path order.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, base, out);
+            } else {
+                out.push((
+                    p.strip_prefix(base).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn three_departments_give_the_summary_worked_out_by_hand() {
+    let w = Workdir::new("batch-three");
+    let input = batch_input();
+    let run = w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"]);
+    // One department has errors: the batch exits 1, the others are done.
+    run.expect_code(1);
+    let said = run.stdout();
+    for line in [
+        "共 3 个部门，逐个处理：",
+        "[1/3] 市住建局：完成，5 个警告",
+        "[2/3] 市园林局：1 个错误、2 个警告，未生成报表（见其核对底稿）",
+        "[3/3] 市水利局：完成，3 个警告",
+        "完成 2 个，年中 0 个，有错误 1 个，无法运行 0 个。",
+    ] {
+        assert!(said.contains(line), "{line}\n{}", run.describe());
+    }
+    let book = Book::open(&w.path(&format!("out/{SUMMARY}")));
+    let bad = check_expected_cells(
+        &book,
+        &root().join("fixtures/batch-three/expected_cells.txt"),
+    );
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The broken department wrote its audit and CSV as a single run does, and no report.
+    let broken = files(&w.path("out/市园林局"));
+    let names: Vec<&str> = broken.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(names, ["2023年度支出明细.csv", "2023年度核对底稿.xlsx"]);
+}
+
+#[test]
+fn each_department_s_outputs_are_its_single_run_s_bytes() {
+    let w = Workdir::new("batch-isolation");
+    let input = batch_input();
+    w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"])
+        .expect_code(1);
+    for (dept, code) in [("市住建局", 0), ("市园林局", 1), ("市水利局", 0)] {
+        let one = input.join(dept);
+        w.run(&[
+            "run",
+            "--input",
+            one.to_str().unwrap(),
+            "--output",
+            &format!("single/{dept}"),
+        ])
+        .expect_code(code);
+        let (batch, single) = (
+            files(&w.path(&format!("out/{dept}"))),
+            files(&w.path(&format!("single/{dept}"))),
+        );
+        let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&batch), names(&single), "{dept}");
+        assert!(batch.len() >= 2, "{dept}: {:?}", names(&batch));
+        for ((name, a), (_, b)) in batch.iter().zip(&single) {
+            assert!(a == b, "{dept}/{name} differs from its single run");
+        }
+    }
+    // Reruns are byte-identical, the summary included.
+    let first = std::fs::read(w.path(&format!("out/{SUMMARY}"))).unwrap();
+    w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"])
+        .expect_code(1);
+    assert!(first == std::fs::read(w.path(&format!("out/{SUMMARY}"))).unwrap());
+}
+
+#[test]
+fn a_broken_config_is_reported_and_the_others_go_on() {
+    let w = Workdir::new("batch-broken-config");
+    copy_dir(&batch_input(), &w.path("in"));
+    std::fs::remove_dir_all(w.path("in/市园林局")).unwrap();
+    // A department folder nested one level deeper, whose config names no year.
+    std::fs::create_dir_all(w.path("in/县区/某县财政局")).unwrap();
+    std::fs::write(
+        w.path("in/县区/某县财政局/jixiao.toml"),
+        "[report]\ndepartment = \"某县财政局\"\n",
+    )
+    .unwrap();
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout().contains("[1/3] 县区/某县财政局：无法运行："),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        run.stdout().contains("[3/3] 市水利局：完成"),
+        "{}",
+        run.describe()
+    );
+    let book = Book::open(&w.path(&format!("out/{SUMMARY}")));
+    assert_eq!(book.get("部门汇总", "A4"), V::T("某县财政局".into()));
+    assert_eq!(
+        book.get("部门汇总", "S4"),
+        V::T("配置错误，见运行情况".into())
+    );
+    assert_eq!(book.get("运行情况", "B4"), V::T("县区/某县财政局".into()));
+    assert_eq!(book.get("运行情况", "C4"), V::N(2.0));
+    assert!(
+        matches!(book.get("运行情况", "H4"), V::T(s) if s.contains("year")),
+        "{:?}",
+        book.get("运行情况", "H4")
+    );
+    // The others as in the fixture: 住建局 and 水利局 with their figures.
+    assert_eq!(book.get("部门汇总", "C5"), V::N(22257.69));
+    assert_eq!(book.get("部门汇总", "C6"), V::N(135.0));
+    assert_eq!(book.get("部门汇总", "C7"), V::N(22392.69), "合计");
+}
+
+#[test]
+fn check_on_a_batch_writes_nothing_and_names_the_department_with_errors() {
+    let w = Workdir::new("batch-check");
+    let input = batch_input();
+    let before = files(&input);
+    let run = w.run(&["check", "--input", input.to_str().unwrap()]);
+    run.expect_code(1);
+    let said = run.stdout();
+    assert!(said.contains("== [2/3] 市园林局 =="), "{}", run.describe());
+    assert!(
+        said.contains("共 3 个部门，1 个有错误：市园林局"),
+        "{}",
+        run.describe()
+    );
+    assert!(files(&input) == before, "check wrote into the batch");
+    assert!(!w.path("output").exists());
+}
+
+#[test]
+fn init_on_a_batch_drafts_the_missing_configs_and_says_which() {
+    let w = Workdir::new("batch-init");
+    copy_dir(&batch_input(), &w.path("in"));
+    // A fourth department, exported but without its config.
+    copy_dir(&w.path("in/市水利局"), &w.path("in/市水务局"));
+    std::fs::remove_file(w.path("in/市水务局/jixiao.toml")).unwrap();
+    let before = std::fs::read(w.path("in/市水利局/jixiao.toml")).unwrap();
+    let run = w.run(&["init", "--input", "in"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout()
+            .contains("已起草 1 个部门的 jixiao.toml：市水务局"),
+        "{}",
+        run.describe()
+    );
+    let drafted = std::fs::read_to_string(w.path("in/市水务局/jixiao.toml")).unwrap();
+    assert!(drafted.contains("name = \"某市水文站\""), "{drafted}");
+    assert_eq!(
+        std::fs::read(w.path("in/市水利局/jixiao.toml")).unwrap(),
+        before
+    );
+    assert!(!w.path("in/jixiao.toml").exists());
+}
+
+#[test]
+fn a_folder_with_no_config_anywhere_keeps_today_s_message() {
+    let w = Workdir::new("batch-none");
+    std::fs::create_dir_all(w.path("in/甲局")).unwrap();
+    std::fs::write(w.path("in/甲局/支付明细.csv"), "支付日期,支付金额\n").unwrap();
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr()
+            .contains("没有配置文件 jixiao.toml：请先运行 jixiao init"),
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn the_fixture_s_first_department_is_the_bundled_sample() {
+    let (a, b) = (
+        files(&root().join("input")),
+        files(&batch_input().join("市住建局")),
+    );
+    let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b));
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "fixtures/batch-three/input/市住建局/{name} differs from input/{name}"
+        );
+    }
+}
