@@ -58,3 +58,11 @@ render dir="input" out="docs/render/full-year":
     rm -rf {{out}} && mkdir -p {{out}}
     cd target/render-run && soffice --headless --convert-to pdf *部门整体支出绩效自评表.xlsx >/dev/null
     pdftoppm -r 60 -png target/render-run/*部门整体支出绩效自评表.pdf {{out}}/page
+
+# The batch benchmark of SPEC §11: 100 departments of 1,000–100,000 payment rows (generated once
+# into target/bench-batch/), the batch run against the sum of the single runs and the range
+# floor over all files, and the batch's peak RSS against the largest single run.
+bench-batch:
+    cargo build --release --examples
+    cargo build --release
+    cargo run --release --example bench_batch -- target/bench-batch 3

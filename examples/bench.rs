@@ -19,11 +19,14 @@
 //! `cargo run --release --example bench -- [DIR] [ROUNDS]`
 //! `cargo run --release --example bench -- --floor range|stream DIR` (one floor, for a child)
 
+#[path = "support/measure.rs"]
+mod measure;
+
 use calamine::{Reader, open_workbook_auto};
+use measure::{measured, median};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 fn xlsx_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -58,39 +61,6 @@ fn floor(kind: &str, dir: &Path) -> usize {
             n
         })
         .sum()
-}
-
-/// Runs a command; its wall time (s), CPU time (user + system, s) and peak RSS (MiB), or
-/// None when it failed.
-fn measured(cmd: &mut Command) -> Option<(f64, f64, f64)> {
-    let t = Instant::now();
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, writing into the values we own.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    let secs = t.elapsed().as_secs_f64();
-    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    let cpu = tv(usage.ru_utime) + tv(usage.ru_stime);
-    (pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0).then_some((
-        secs,
-        cpu,
-        usage.ru_maxrss as f64 / 1024.0,
-    ))
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 /// A folder with the first `n` monthly files of `dir`, its budget ledger and config

@@ -3,7 +3,9 @@
 //! F1–F14 in cents from a slow reference computation over the generated rows (a plain sum
 //! with the definitions re-stated here, independent of jixiao's code).
 //!
-//! `cargo run --release --example gen_bench -- DIR [ROWS_PER_MONTH] [yitihua|minimal]`
+//! `cargo run --release --example gen_bench -- DIR [ROWS_PER_MONTH] [standard|yitihua|minimal]
+//! [UNITS] [PROJECTS_PER_UNIT] [DEPARTMENT]` (defaults: 100,000, standard, 60, 50, 基准局; the
+//! batch benchmark writes departments of other sizes and names).
 //!
 //! With `yitihua`, the payment ledgers take the layout of a real 一体化 export (15 columns:
 //! two dates, the economic class as code and name apart, the government class, a purpose of
@@ -17,8 +19,20 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-const UNITS: usize = 60;
-const PROJECTS_PER_UNIT: usize = 50;
+/// Units, projects per unit and the department's name: set once from the command line.
+static SHAPE: std::sync::OnceLock<(usize, usize, String)> = std::sync::OnceLock::new();
+
+fn units() -> usize {
+    SHAPE.get().map_or(60, |s| s.0)
+}
+
+fn projects_per_unit() -> usize {
+    SHAPE.get().map_or(50, |s| s.1)
+}
+
+fn department() -> &'static str {
+    SHAPE.get().map_or("基准局", |s| s.2.as_str())
+}
 const ECON: &[&str] = &[
     "30101 基本工资",
     "30102 津贴补贴",
@@ -121,9 +135,9 @@ impl Draw {
     fn new(rng: &mut Lcg) -> Draw {
         // Fields are evaluated in the order written: the draws' order is the generator's.
         Draw {
-            u: (rng.next() % UNITS as u64) as usize,
+            u: (rng.next() % units() as u64) as usize,
             project: !rng.next().is_multiple_of(3),
-            p: (rng.next() % PROJECTS_PER_UNIT as u64) as usize,
+            p: (rng.next() % projects_per_unit() as u64) as usize,
             econ: ECON[(rng.next() % ECON.len() as u64) as usize],
             fund: FUNDS[(rng.next() % FUNDS.len() as u64) as usize],
             cents: (rng.next() % 5_000_000) as i64 + 1,
@@ -142,7 +156,8 @@ fn yitihua_rows(
     voucher: &mut u64,
     reference: &mut Reference,
 ) -> i64 {
-    ws.write(1, 0, "编制单位：基准局").unwrap();
+    ws.write(1, 0, format!("编制单位：{}", department()))
+        .unwrap();
     ws.write(1, 10, "单位：元").unwrap();
     let headers = [
         "实际支付日期",
@@ -249,9 +264,15 @@ fn main() {
     let layout = args.next().unwrap_or_default();
     let (yitihua, minimal) = (layout == "yitihua", layout == "minimal");
     assert!(
-        ["", "yitihua", "minimal"].contains(&layout.as_str()),
+        ["", "standard", "yitihua", "minimal"].contains(&layout.as_str()),
         "unknown layout {layout}"
     );
+    let n_units: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let projects: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(50);
+    let name = args.next().unwrap_or_else(|| "基准局".into());
+    SHAPE
+        .set((n_units.max(1), projects.max(1), name))
+        .expect("set once");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut reference = Reference::default();
@@ -259,8 +280,8 @@ fn main() {
     let props =
         DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2024, 1, 1).unwrap());
 
-    let mut config = String::from("[report]\ndepartment = \"基准局\"\nyear = 2023\n");
-    for u in 0..UNITS {
+    let mut config = format!("[report]\ndepartment = \"{}\"\nyear = 2023\n", department());
+    for u in 0..units() {
         let _ = write!(
             config,
             "\n[[unit]]\nname = \"{}\"\ncode = \"9{:05}\"\n",
@@ -275,7 +296,7 @@ fn main() {
         let mut wb = Workbook::new();
         wb.set_properties(&props);
         let ws = wb.add_worksheet();
-        ws.write(0, 0, format!("基准局2023年{month:02}月支付明细"))
+        ws.write(0, 0, format!("{}2023年{month:02}月支付明细", department()))
             .unwrap();
         if yitihua {
             let total = yitihua_rows(ws, month, rows, &mut rng, &mut voucher, &mut reference);
@@ -377,7 +398,7 @@ fn main() {
         ws.write(0, c as u16, *h).unwrap();
     }
     let mut r = 1u32;
-    for u in 0..UNITS {
+    for u in 0..units() {
         let mut line = |project: Option<usize>, econ: &str, fund: &str, kind: &str, cents: i64| {
             ws.write(r, 0, unit_name(u)).unwrap();
             if let Some(p) = project {
@@ -413,7 +434,7 @@ fn main() {
                 line(None, econ, fund, "年初预算", 20_000_000 + k as i64 * 1_000);
             }
         }
-        for p in 0..PROJECTS_PER_UNIT {
+        for p in 0..projects_per_unit() {
             line(
                 Some(p),
                 "30227 委托业务费",

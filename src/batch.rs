@@ -381,7 +381,7 @@ fn departments_table(prefix: &str, depts: &[DeptSummary]) -> Table {
         "注：各部门的数字取自该部门本次运行的报表（支出概况、绩效评分、项目支出绩效自评表）；合计行的执行率为合计实际支出 ÷ 合计预算，不是各部门执行率的平均数。有错误的部门不计入合计。"
             .into(),
     );
-    t.wrap_width = Some(16.0);
+    t.wrap_width = Some(10.0);
     // The chart's data: each department's rate against its own threshold.
     let mut chart_data = Table::new(
         "部门汇总",

@@ -94,6 +94,7 @@ pub fn run(paths: &Paths, departments: &[Department]) -> Result<i32> {
         };
         writeln!(stdout, "[{}/{n}] {}：{}", i + 1, d.rel, said(&row))?;
         rows.push(row);
+        crate::cmd::release_memory();
     }
     let year = batch_year(&rows);
     let name = summary_name(year);

@@ -219,6 +219,9 @@ fn write_block<'s>(
     }
     ws.set_row_height(title_row, 30)?;
     let h0 = header_row;
+    // A table that caps its text columns (`wrap_width`) also lets a header longer than the
+    // cap wrap onto two lines (its row made tall enough), so long headers do not widen it.
+    let mut header_lines = 1u32;
     for h in &t.header {
         let (r1, c1) = (h0 + h.row, h.col);
         let (r2, c2) = (r1 + h.rows - 1, c1 + h.cols - 1);
@@ -228,9 +231,20 @@ fn write_block<'s>(
             ws.write_with_format(r1, c1, &h.text, &st.header)?;
         }
         if h.cols == 1 {
+            let full = text_width(&h.text);
+            let need = match t.wrap_width {
+                Some(cap) if full > cap => {
+                    header_lines = 2;
+                    cap.max(full / 2.0 + 1.0)
+                }
+                _ => full,
+            };
             let w = &mut widths[c1 as usize];
-            *w = w.max(text_width(&h.text) + 2.0);
+            *w = w.max(need + 2.0);
         }
+    }
+    if header_lines > 1 && t.header_rows == 1 {
+        ws.set_row_height(h0, 15.0 * header_lines as f64)?;
     }
     let first_data = h0 + t.header_rows;
     // Cells are written without a format, and each column's runs of rows that share one are
