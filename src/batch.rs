@@ -46,18 +46,23 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Department>) {
     subs.sort();
     for (_, path) in subs {
         if path.join("jixiao.toml").is_file() {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().to_string())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = rel_path(root, &path);
             out.push(Department { dir: path, rel });
         } else {
             walk(root, &path, out);
         }
     }
+}
+
+/// `path` below `root`, `/`-separated (the department's name in messages and its output
+/// folder below `OUT`).
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// How a department's run ended, as the summary's 状态 says it.

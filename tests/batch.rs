@@ -4,36 +4,11 @@
 
 mod common;
 use common::*;
-use std::path::Path;
 
 const SUMMARY: &str = "2023年度部门整体支出绩效自评汇总表.xlsx";
 
 fn batch_input() -> std::path::PathBuf {
     root().join("fixtures/batch-three/input")
-}
-
-/// Every file below `dir`, relative, with its bytes, in path order.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, base, out);
-            } else {
-                out.push((
-                    p.strip_prefix(base).unwrap().display().to_string(),
-                    std::fs::read(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 #[test]
@@ -60,7 +35,7 @@ fn three_departments_give_the_summary_worked_out_by_hand() {
     );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
     // The broken department wrote its audit and CSV as a single run does, and no report.
-    let broken = files(&w.path("out/市园林局"));
+    let broken = files_below(&w.path("out/市园林局"));
     let names: Vec<&str> = broken.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(names, ["2023年度支出明细.csv", "2023年度核对底稿.xlsx"]);
 }
@@ -82,8 +57,8 @@ fn each_department_s_outputs_are_its_single_run_s_bytes() {
         ])
         .expect_code(code);
         let (batch, single) = (
-            files(&w.path(&format!("out/{dept}"))),
-            files(&w.path(&format!("single/{dept}"))),
+            files_below(&w.path(&format!("out/{dept}"))),
+            files_below(&w.path(&format!("single/{dept}"))),
         );
         let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
         assert_eq!(names(&batch), names(&single), "{dept}");
@@ -146,7 +121,7 @@ fn a_broken_config_is_reported_and_the_others_go_on() {
 fn check_on_a_batch_writes_nothing_and_names_the_department_with_errors() {
     let w = Workdir::new("batch-check");
     let input = batch_input();
-    let before = files(&input);
+    let before = files_below(&input);
     let run = w.run(&["check", "--input", input.to_str().unwrap()]);
     run.expect_code(1);
     let said = run.stdout();
@@ -156,7 +131,7 @@ fn check_on_a_batch_writes_nothing_and_names_the_department_with_errors() {
         "{}",
         run.describe()
     );
-    assert!(files(&input) == before, "check wrote into the batch");
+    assert!(files_below(&input) == before, "check wrote into the batch");
     assert!(!w.path("output").exists());
 }
 
@@ -203,8 +178,8 @@ fn a_folder_with_no_config_anywhere_keeps_today_s_message() {
 #[test]
 fn the_fixture_s_first_department_is_the_bundled_sample() {
     let (a, b) = (
-        files(&root().join("input")),
-        files(&batch_input().join("市住建局")),
+        files_below(&root().join("input")),
+        files_below(&batch_input().join("市住建局")),
     );
     let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b));

@@ -4,7 +4,6 @@
 
 mod common;
 use common::*;
-use std::path::Path;
 
 fn run_case(case: &str) -> Workdir {
     let w = Workdir::new(&format!("golden-{case}"));
@@ -30,27 +29,8 @@ fn yueyang_2023_matches_its_expected_workbook_cell_by_cell() {
 #[test]
 fn yueyang_fixture_inputs_are_the_bundled_sample() {
     // The golden case and `input/` are the same files (`just sample` writes both).
-    fn files(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                files(&p, base, out);
-            } else {
-                out.push((
-                    p.strip_prefix(base).unwrap().display().to_string(),
-                    std::fs::read(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    let (mut a, mut b) = (Vec::new(), Vec::new());
     let fixture = root().join("fixtures/yueyang-2023/input");
-    files(&root().join("input"), &root().join("input"), &mut a);
-    files(&fixture, &fixture, &mut b);
+    let (a, b) = (files_below(&root().join("input")), files_below(&fixture));
     let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b));
     for ((name, x), (_, y)) in a.iter().zip(&b) {

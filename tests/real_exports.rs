@@ -223,20 +223,8 @@ fn yitihua_fixture_is_the_sample_reexported() {
     );
     let fixture = root().join("fixtures/yueyang-2023-yitihua/input");
     // Every file, both ways: the same names, and each workbook the same sheets cell by cell.
-    fn files(dir: &Path, base: &Path, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                files(&p, base, out);
-            } else {
-                out.push(p.strip_prefix(base).unwrap().display().to_string());
-            }
-        }
-        out.sort();
-    }
-    let (mut made, mut kept) = (Vec::new(), Vec::new());
-    files(&w.path("in"), &w.path("in"), &mut made);
-    files(&fixture, &fixture, &mut kept);
+    let names = |dir: &Path| -> Vec<String> { files_below(dir).into_iter().map(|f| f.0).collect() };
+    let (made, kept) = (names(&w.path("in")), names(&fixture));
     assert_eq!(made, kept, "the fixture's files");
     assert_eq!(made.len(), 16, "{made:?}");
     for sub in &made {

@@ -172,13 +172,7 @@ pub fn undrafted(root: &Path, departments: &[Department]) -> Vec<Department> {
             .collect();
         subs.sort();
         for dir in subs {
-            let rel = dir
-                .strip_prefix(root)
-                .unwrap_or(&dir)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().to_string())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = crate::batch::rel_path(root, &dir);
             out.push(Department { dir, rel });
         }
     }
