@@ -190,3 +190,111 @@ fn the_fixture_s_first_department_is_the_bundled_sample() {
         );
     }
 }
+
+#[test]
+fn the_summary_rows_are_each_department_s_own_report() {
+    // Read independently: each department's own report workbook (支出概况, 绩效评分) against its
+    // row of 部门汇总 — the summary computes nothing a second time.
+    let w = Workdir::new("batch-rows");
+    let input = batch_input();
+    w.run(&["run", "--input", input.to_str().unwrap(), "--output", "out"])
+        .expect_code(1);
+    let summary = Book::open(&w.path(&format!("out/{SUMMARY}")));
+    for (row, dept, report) in [
+        (
+            4,
+            "市住建局",
+            "2023年度岳阳市住房和城乡建设局部门整体支出绩效自评表.xlsx",
+        ),
+        (
+            6,
+            "市水利局",
+            "2023年度某市水利局部门整体支出绩效自评表.xlsx",
+        ),
+    ] {
+        let own = Book::open(&w.path(&format!("out/{dept}/{report}")));
+        let lines = own.rows("支出概况");
+        let figure = |label: &str| {
+            lines
+                .iter()
+                .find(|r| r[0] == V::T(label.into()))
+                .map(|r| r[1].clone())
+                .unwrap_or_else(|| panic!("{dept}: no {label}"))
+        };
+        for (col, label) in [
+            ("C", "部门预算支出总额"),
+            ("D", "部门实际支出总额"),
+            ("E", "预算执行率"),
+            ("F", "基本支出（含其他资金）"),
+            ("G", "项目支出（含其他资金）"),
+            ("H", "“三公”经费预算"),
+            ("I", "“三公”经费支出"),
+        ] {
+            assert_eq!(
+                summary.get("部门汇总", &format!("{col}{row}")),
+                figure(label),
+                "{dept} {label}"
+            );
+        }
+        let scores = own.rows("绩效评分");
+        let dept_row = scores
+            .iter()
+            .find(|r| r[0] == V::T("部门加权平均分".into()))
+            .unwrap();
+        let grade = scores
+            .iter()
+            .find(|r| r[0] == V::T("评价等级".into()))
+            .unwrap();
+        for (col, k) in [("J", 2), ("K", 3), ("L", 4), ("M", 5), ("N", 6)] {
+            assert_eq!(
+                summary.get("部门汇总", &format!("{col}{row}")),
+                dept_row[k],
+                "{dept} 绩效评分 column {k}"
+            );
+        }
+        assert_eq!(summary.get("部门汇总", &format!("O{row}")), grade[6]);
+    }
+}
+
+#[test]
+fn init_on_a_fresh_batch_drafts_every_department_then_run_reads_them() {
+    // No config anywhere: the sub-folders holding both ledgers are departments (the sample
+    // alone — its ledgers in separate sub-folders — stays one department: tests/init.rs).
+    let w = Workdir::new("batch-init-fresh");
+    copy_dir(&batch_input(), &w.path("in"));
+    for dept in ["市住建局", "市园林局", "市水利局"] {
+        std::fs::remove_file(w.path(&format!("in/{dept}/jixiao.toml"))).unwrap();
+    }
+    std::fs::create_dir_all(w.path("in/说明")).unwrap();
+    std::fs::write(w.path("in/说明/填报说明.csv"), "说明\n各部门导出表\n").unwrap();
+    let run = w.run(&["init", "--input", "in"]);
+    run.expect_code(0);
+    let said = run.stdout();
+    assert!(
+        said.contains("已起草 3 个部门的 jixiao.toml：市住建局、市园林局、市水利局"),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        said.contains("未起草（文件夹中没有同时找到支出明细和预算指标）：说明"),
+        "{said}"
+    );
+    assert!(!w.path("in/jixiao.toml").exists());
+    assert!(!w.path("in/说明/jixiao.toml").exists());
+    // CSV exports carry no title: the department's name is the one line to fill (a run
+    // refuses the placeholder). Then 市水利局 as drafted gives the hand-worked figures.
+    let toml = w.path("in/市水利局/jixiao.toml");
+    let drafted = std::fs::read_to_string(&toml).unwrap();
+    assert!(drafted.contains("【请填写部门名称】"), "{drafted}");
+    std::fs::write(&toml, drafted.replace("【请填写部门名称】", "某市水利局")).unwrap();
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout().contains("[3/3] 市水利局：完成"),
+        "{}",
+        run.describe()
+    );
+    let book = Book::open(&w.path(&format!("out/{SUMMARY}")));
+    assert_eq!(book.get("部门汇总", "C6"), V::N(135.0));
+    assert_eq!(book.get("部门汇总", "N6"), V::N(97.2));
+}

@@ -231,3 +231,113 @@ pub fn init(root: &Path, departments: &[Department]) -> Result<i32> {
         Ok(1)
     }
 }
+
+/// True when the files, as read, hold both a payment ledger and a budget ledger: a
+/// department's exports (one department's folder of sub-folders keeps them apart).
+fn has_both_ledgers(files: &[crate::stages::normalise::FileResult]) -> bool {
+    use crate::stages::normalise::Kind;
+    let has = |k: Kind| {
+        files
+            .iter()
+            .any(|f| f.sheets.iter().any(|s| s.kind == Some(k)))
+    };
+    has(Kind::Payment) && has(Kind::Budget)
+}
+
+/// On a root with no config anywhere: its sub-folders, when it is a fresh batch — the root
+/// holds no file of its own and at least two of its sub-folders hold both a payment and a
+/// budget ledger. (The sample, one department, keeps them in `支付明细/` and `预算指标/`: never
+/// both in one sub-folder.) Reads sub-folders only until two such are found.
+///
+/// # Errors
+/// An unreadable folder.
+pub fn fresh_departments(root: &Path) -> Result<Option<Vec<Department>>> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Ok(None);
+    };
+    let mut subs = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => subs.push(e.path()),
+            Ok(t) if t.is_file() => return Ok(None),
+            _ => {}
+        }
+    }
+    if subs.len() < 2 {
+        return Ok(None);
+    }
+    subs.sort();
+    let mut departments = 0;
+    for dir in &subs {
+        let (files, _) = crate::cmd::init::read(dir)?;
+        if has_both_ledgers(&files) {
+            departments += 1;
+            if departments == 2 {
+                let all = subs
+                    .iter()
+                    .map(|dir| Department {
+                        rel: crate::batch::rel_path(root, dir),
+                        dir: dir.clone(),
+                    })
+                    .collect();
+                return Ok(Some(all));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// `jixiao init` on a fresh batch root: drafts the config of each sub-folder holding both
+/// ledgers, one after another, and says which folders were drafted and which were not.
+///
+/// # Errors
+/// Only a failed write to the terminal.
+pub fn init_fresh(root: &Path, folders: Vec<Department>) -> Result<i32> {
+    println!(
+        "{} 下有多个部门的导出表（每个部门一个文件夹），逐个起草 jixiao.toml：",
+        root.display()
+    );
+    let (mut drafted, mut skipped, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+    for d in &folders {
+        let read = crate::cmd::init::read(&d.dir);
+        match read {
+            Ok((files, _)) if !has_both_ledgers(&files) => skipped.push(d.rel.clone()),
+            Ok((files, problems)) => {
+                println!("== {} ==", d.rel);
+                match crate::cmd::init::write_draft(&d.dir, false, &files, &problems) {
+                    Ok(_) => drafted.push(d.rel.clone()),
+                    Err(e) => {
+                        eprintln!("错误：{e:#}");
+                        failed.push(d.rel.clone());
+                    }
+                }
+            }
+            Err(e) => {
+                eprintln!("错误：{}：{e:#}", d.rel);
+                failed.push(d.rel.clone());
+            }
+        }
+        crate::cmd::release_memory();
+    }
+    println!(
+        "已起草 {} 个部门的 jixiao.toml：{}",
+        drafted.len(),
+        drafted.join("、")
+    );
+    if !skipped.is_empty() {
+        println!(
+            "未起草（文件夹中没有同时找到支出明细和预算指标）：{}",
+            skipped.join("、")
+        );
+    }
+    if failed.is_empty() {
+        Ok(0)
+    } else {
+        println!("无法起草：{}", failed.join("、"));
+        Ok(1)
+    }
+}

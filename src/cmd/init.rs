@@ -3,10 +3,11 @@
 //! unless `--force`, which keeps the old one as `jixiao.toml.bak`.
 
 use crate::config::{Classification, Config, Report, Scoring};
+use crate::diag::Problem;
 use crate::draft::{DEPARTMENT_PLACEHOLDER, draft};
 use crate::pipeline;
 use crate::render::write_atomic;
-use crate::stages::normalise::UnitMatcher;
+use crate::stages::normalise::{FileResult, UnitMatcher};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::Path;
@@ -44,6 +45,10 @@ pub fn run(input: &Path, force: bool) -> Result<i32> {
         if !departments.is_empty() {
             return crate::cmd::batch::init(input, &departments);
         }
+        // None with a config yet: department folders are those holding both ledgers.
+        if let Some(folders) = crate::cmd::batch::fresh_departments(input)? {
+            return crate::cmd::batch::init_fresh(input, folders);
+        }
     }
     if target.exists() && !force {
         bail!(
@@ -51,17 +56,45 @@ pub fn run(input: &Path, force: bool) -> Result<i32> {
             target.display()
         );
     }
+    let (files, problems) = read(input)?;
+    write_draft(input, force, &files, &problems)
+}
+
+/// Every file of `input` read and normalised with no unit configured (what `init` drafts from).
+///
+/// # Errors
+/// An unreadable folder.
+pub fn read(input: &Path) -> Result<(Vec<FileResult>, Vec<Problem>)> {
     let cfg = empty_config();
     let units = UnitMatcher::new(&cfg);
-    let (files, problems) =
-        pipeline::read_folder(input, &target, &cfg, &units, None, &crate::cmd::progress)?;
+    pipeline::read_folder(
+        input,
+        &input.join("jixiao.toml"),
+        &cfg,
+        &units,
+        None,
+        &crate::cmd::progress,
+    )
+}
+
+/// Drafts `input/jixiao.toml` from its files as read, and says what to check.
+///
+/// # Errors
+/// No unit found, a failed write.
+pub fn write_draft(
+    input: &Path,
+    force: bool,
+    files: &[FileResult],
+    problems: &[Problem],
+) -> Result<i32> {
+    let target = input.join("jixiao.toml");
     for p in problems
         .iter()
         .chain(files.iter().filter_map(|f| f.read_error.as_ref()))
     {
         eprintln!("警告：{p}（此文件未用于起草）");
     }
-    let d = draft(&files);
+    let d = draft(files);
     if d.units.is_empty() {
         bail!(
             "在 {} 中没有找到任何单位：需要含“单位名称”等列的支出明细或预算指标表",
