@@ -461,7 +461,8 @@ fn findings_table(prefix: &str, depts: &[DeptSummary]) -> Table {
         false,
         &["部门", "类别", "单位", "说明"],
     );
-    for d in depts {
+    // Departments with a report: the findings of a run with errors rest on rows it rejected.
+    for d in depts.iter().filter(|d| d.money.is_some()) {
         for (category, unit, detail) in &d.findings {
             t.rows.push((
                 RowStyle::Normal,
