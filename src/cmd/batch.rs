@@ -79,18 +79,28 @@ pub fn run(paths: &Paths, departments: &[Department]) -> Result<i32> {
     for (i, d) in departments.iter().enumerate() {
         say_start(i, n, d);
         let mut summary = None;
-        let result = crate::cmd::run::execute(
-            &department_paths(paths, d),
-            true,
-            &mut |cfg, o, code, extra| summary = Some(DeptSummary::of_run(d, cfg, o, code, extra)),
-        );
+        // A failure inside one department's run (a bug: a panic) is that department's row,
+        // never the end of the batch.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::cmd::run::execute(
+                &department_paths(paths, d),
+                true,
+                &mut |cfg, o, code, extra| {
+                    summary = Some(DeptSummary::of_run(d, cfg, o, code, extra))
+                },
+            )
+        }));
         let row = match (result, summary) {
-            (Ok(_), Some(row)) => row,
-            (Ok(code), None) => DeptSummary::unusable(
+            (Ok(Ok(_)), Some(row)) => row,
+            (Ok(Ok(code)), None) => DeptSummary::unusable(
                 d,
                 format!("内部错误，请报告：运行结束（退出码 {code}）但没有结果"),
             ),
-            (Err(e), _) => DeptSummary::unusable(d, format!("{e:#}")),
+            (Ok(Err(e)), _) => DeptSummary::unusable(d, format!("{e:#}")),
+            (Err(_), _) => DeptSummary::unusable(
+                d,
+                "内部错误，请报告：处理该部门时程序异常中止（其余部门照常处理）".into(),
+            ),
         };
         writeln!(stdout, "[{}/{n}] {}：{}", i + 1, d.rel, said(&row))?;
         rows.push(row);
