@@ -282,94 +282,92 @@ pub fn summary_tables(year: Option<i32>, depts: &[DeptSummary]) -> Vec<Table> {
     ]
 }
 
-fn departments_table(prefix: &str, depts: &[DeptSummary]) -> Table {
-    let mut t = Table::new(
-        "部门汇总",
-        format!("{prefix}部门整体支出绩效自评汇总表"),
-        true,
-        &[
-            "部门",
-            "单位数",
-            "部门预算支出总额",
-            "部门实际支出总额",
-            "执行率",
-            "基本支出",
-            "项目支出",
-            "“三公”经费预算",
-            "“三公”经费支出",
-            "预算执行",
-            "产出",
-            "效益",
-            "满意度",
-            "综合评分",
-            "评价等级",
-            "项目自评表数",
-            "其中低于90分",
-            "问题提示条数",
-            "状态",
-        ],
-    );
-    let mut total = [0 as Cents; 6];
-    let mut units = 0usize;
-    let (mut forms, mut below, mut findings) = (0usize, 0usize, 0usize);
-    let count = |n: usize| Cell::Number(Decimal::from(n as u64));
-    let mut behind = Vec::new();
-    for (i, d) in depts.iter().enumerate() {
+/// The columns of 部门汇总 (SPEC §11).
+const DEPARTMENT_COLUMNS: [&str; 19] = [
+    "部门",
+    "单位数",
+    "部门预算支出总额",
+    "部门实际支出总额",
+    "执行率",
+    "基本支出",
+    "项目支出",
+    "“三公”经费预算",
+    "“三公”经费支出",
+    "预算执行",
+    "产出",
+    "效益",
+    "满意度",
+    "综合评分",
+    "评价等级",
+    "项目自评表数",
+    "其中低于90分",
+    "问题提示条数",
+    "状态",
+];
+
+fn count(n: usize) -> Cell {
+    Cell::Number(Decimal::from(n as u64))
+}
+
+impl DeptSummary {
+    /// Below its own `execution_threshold`.
+    fn behind(&self) -> bool {
+        matches!((self.rate, self.threshold), (Some(r), Some(th)) if r < th)
+    }
+
+    /// Its row of 部门汇总; a department without a report has only its name, units and status.
+    fn cells(&self) -> Vec<Cell> {
         let mut cells = vec![
-            Cell::text(&d.department),
-            d.units.map_or(Cell::Empty, count),
+            Cell::text(&self.department),
+            self.units.map_or(Cell::Empty, count),
         ];
-        match d.money {
+        match self.money {
             Some(m) => {
-                for (t, x) in total.iter_mut().zip(m) {
-                    *t += x;
-                }
-                cells.extend([Cell::Money(m[0]), Cell::Money(m[1]), Cell::Rate(d.rate)]);
+                cells.extend([Cell::Money(m[0]), Cell::Money(m[1]), Cell::Rate(self.rate)]);
                 cells.extend(m[2..].iter().map(|c| Cell::Money(*c)));
             }
             None => cells.extend((0..7).map(|_| Cell::Empty)),
         }
-        match &d.scores {
+        match &self.scores {
             Some((exec, groups, sum, grade)) => {
                 cells.push(Cell::Number(*exec));
                 for k in 0..3 {
                     cells.push(groups.map_or(Cell::text("未评"), |g| Cell::Number(g[k])));
                 }
-                cells.push(Cell::Number(*sum));
-                cells.push(Cell::text(grade));
+                cells.extend([Cell::Number(*sum), Cell::text(grade)]);
             }
             None => cells.extend((0..6).map(|_| Cell::Empty)),
         }
-        match d.forms {
-            Some((n, b)) => {
-                forms += n;
-                below += b;
-                cells.extend([count(n), count(b)]);
-            }
+        match self.forms {
+            Some((n, below)) => cells.extend([count(n), count(below)]),
             None => cells.extend([Cell::Empty, Cell::Empty]),
         }
         // A department without a report has no findings to count (its audit has its errors).
-        cells.push(if d.money.is_some() {
-            count(d.findings.len())
-        } else {
-            Cell::Empty
+        cells.push(match self.money {
+            Some(_) => count(self.findings.len()),
+            None => Cell::Empty,
         });
-        cells.push(Cell::text(d.status.text()));
-        // The 合计 row counts the departments it sums: those with a report.
-        if d.money.is_some() {
-            units += d.units.unwrap_or(0);
-            findings += d.findings.len();
+        cells.push(Cell::text(self.status.text()));
+        cells
+    }
+}
+
+/// The 合计 row: the departments with a report (money, units, forms, findings); the
+/// execution rate of the totals.
+fn total_cells(depts: &[DeptSummary]) -> Vec<Cell> {
+    let mut total = [0 as Cents; 6];
+    let (mut units, mut forms, mut below, mut findings) = (0, 0, 0, 0);
+    for d in depts {
+        let Some(m) = d.money else { continue };
+        for (t, x) in total.iter_mut().zip(m) {
+            *t += x;
         }
-        let late = matches!((d.rate, d.threshold), (Some(r), Some(th)) if r < th);
-        if late {
-            behind.push(i);
+        units += d.units.unwrap_or(0);
+        findings += d.findings.len();
+        if let Some((n, b)) = d.forms {
+            forms += n;
+            below += b;
         }
-        let style = if d.exit != 0 || late {
-            RowStyle::Highlight
-        } else {
-            RowStyle::Normal
-        };
-        t.rows.push((style, cells));
     }
     let rate = crate::figures::rate(total[1], total[0]);
     let mut cells = vec![Cell::text("合  计"), count(units)];
@@ -381,21 +379,45 @@ fn departments_table(prefix: &str, depts: &[DeptSummary]) -> Table {
     cells.extend(total[2..].iter().map(|c| Cell::Money(*c)));
     cells.extend((0..6).map(|_| Cell::Empty));
     cells.extend([count(forms), count(below), count(findings), Cell::Empty]);
-    t.rows.push((RowStyle::Total, cells));
+    cells
+}
+
+fn departments_table(prefix: &str, depts: &[DeptSummary]) -> Table {
+    let mut t = Table::new(
+        "部门汇总",
+        format!("{prefix}部门整体支出绩效自评汇总表"),
+        true,
+        &DEPARTMENT_COLUMNS,
+    );
+    for d in depts {
+        let style = if d.exit != 0 || d.behind() {
+            RowStyle::Highlight
+        } else {
+            RowStyle::Normal
+        };
+        t.rows.push((style, d.cells()));
+    }
+    t.rows.push((RowStyle::Total, total_cells(depts)));
     t.note = Some(
         "注：各部门的数字取自该部门本次运行的报表（支出概况、绩效评分、项目支出绩效自评表）；合计行的执行率为合计实际支出 ÷ 合计预算，不是各部门执行率的平均数。有错误的部门不计入合计。"
             .into(),
     );
     t.wrap_width = Some(10.0);
-    // The chart's data: each department's rate against its own threshold.
-    let mut chart_data = Table::new(
+    rate_chart(&mut t, depts);
+    t
+}
+
+/// Below the table: each department's rate against its own threshold, and their chart (the
+/// threshold as a line, departments behind it in red).
+fn rate_chart(t: &mut Table, depts: &[DeptSummary]) {
+    let mut data = Table::new(
         "部门汇总",
         "各部门预算执行率与目标".into(),
         false,
         &["部门", "执行率", "目标执行率"],
     );
     for d in depts {
-        chart_data.rows.push((
+        data.rows.push((
             RowStyle::Normal,
             vec![
                 Cell::text(&d.department),
@@ -404,34 +426,35 @@ fn departments_table(prefix: &str, depts: &[DeptSummary]) -> Table {
             ],
         ));
     }
-    chart_data.wrap_width = t.wrap_width;
-    if !depts.is_empty() {
-        t.charts.push(ChartSpec {
-            kind: ChartKind::Column,
-            title: "各部门预算执行率".into(),
-            table: 1,
-            rows: (0, depts.len() - 1),
-            categories: 0,
-            series: vec![
-                SeriesSpec {
-                    name: "执行率".into(),
-                    column: 1,
-                    as_line: false,
-                    highlight: behind,
-                    highlight_means: "低于目标执行率",
-                },
-                SeriesSpec {
-                    name: "目标执行率".into(),
-                    column: 2,
-                    as_line: true,
-                    highlight: Vec::new(),
-                    highlight_means: "",
-                },
-            ],
-        });
+    data.wrap_width = t.wrap_width;
+    t.blocks.push(data);
+    if depts.is_empty() {
+        return;
     }
-    t.blocks.push(chart_data);
-    t
+    let behind = (0..depts.len()).filter(|&i| depts[i].behind()).collect();
+    t.charts.push(ChartSpec {
+        kind: ChartKind::Column,
+        title: "各部门预算执行率".into(),
+        table: 1,
+        rows: (0, depts.len() - 1),
+        categories: 0,
+        series: vec![
+            SeriesSpec {
+                name: "执行率".into(),
+                column: 1,
+                as_line: false,
+                highlight: behind,
+                highlight_means: "低于目标执行率",
+            },
+            SeriesSpec {
+                name: "目标执行率".into(),
+                column: 2,
+                as_line: true,
+                highlight: Vec::new(),
+                highlight_means: "",
+            },
+        ],
+    });
 }
 
 fn projects_table(prefix: &str, depts: &[DeptSummary]) -> Table {

@@ -103,10 +103,8 @@ pub fn run(paths: &Paths) -> Result<i32> {
             unscored
         )?;
     }
-    let (e, mut w) = (o.errors().count(), o.warnings().count());
-    if e == 0 && !unfilled.is_empty() {
-        w += 1;
-    }
+    let e = o.errors().count();
+    let w = o.warnings().count() + usize::from(crate::cmd::draft_warns(&o, &unfilled));
     writeln!(
         out,
         "检查结果：{e} 个错误，{w} 个警告{}",

@@ -63,7 +63,7 @@ pub fn print_problems(o: &crate::pipeline::Outcome, unfilled: &[String]) {
     let errors: Vec<_> = o.errors().collect();
     let mut warnings: Vec<String> = o.warnings().map(|w| w.to_string()).collect();
     // The draft's sections the data cannot fill: a warning like the others, counted.
-    if !unfilled.is_empty() && errors.is_empty() {
+    if draft_warns(o, unfilled) {
         warnings.push(unfilled_warning(unfilled));
     }
     for w in &warnings {
@@ -77,6 +77,12 @@ pub fn print_problems(o: &crate::pipeline::Outcome, unfilled: &[String]) {
     } else if !warnings.is_empty() {
         eprintln!("共 {} 个警告。", warnings.len());
     }
+}
+
+/// True when a run warns of the draft's sections to fill: some are unfilled and there is a
+/// draft (no errors).
+pub fn draft_warns(o: &crate::pipeline::Outcome, unfilled: &[String]) -> bool {
+    !unfilled.is_empty() && !o.has_errors()
 }
 
 /// The warning for the report draft's sections that the data cannot fill.

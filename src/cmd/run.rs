@@ -140,7 +140,7 @@ pub fn execute(paths: &Paths, quiet: bool, finished: OnFinished) -> Result<i32> 
     if !quiet {
         print_problems(&outcome, &unfilled);
     }
-    let draft_warning = usize::from(!unfilled.is_empty() && !outcome.has_errors());
+    let draft_warning = usize::from(crate::cmd::draft_warns(&outcome, &unfilled));
     // The other outputs are written (and synced) side by side under their temporary
     // names, then all are renamed into place.
     csv?;
