@@ -103,6 +103,12 @@ pub fn run(paths: &Paths, departments: &[Department]) -> Result<i32> {
             ),
         };
         writeln!(stdout, "[{}/{n}] {}：{}", i + 1, d.rel, said(&row))?;
+        // The first errors of a department with errors, as in its audit (the rest are there).
+        if row.status == Status::Errors {
+            for e in &row.first_errors {
+                writeln!(stdout, "    错误：{e}")?;
+            }
+        }
         rows.push(row);
         crate::cmd::release_memory();
     }
