@@ -8,10 +8,9 @@
 //! department's own results — its 支出概况 lines, its 绩效评分 department row, its forms'
 //! 汇总 rows — never computed a second time.
 
-use crate::config::Config;
+use crate::cmd::run::Finished;
 use crate::figures::FigureValue;
 use crate::model::Cents;
-use crate::pipeline::Outcome;
 use crate::tables::{Cell, ChartKind, ChartSpec, RowStyle, SeriesSpec, Table};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
@@ -121,6 +120,8 @@ pub struct DeptSummary {
     pub rows_read: u64,
     /// The first errors, as printed.
     pub first_errors: Vec<String>,
+    /// On errors: the report files an earlier run left in its output folder, and when.
+    pub earlier: Option<String>,
 }
 
 /// How many of a department's errors 运行情况 quotes.
@@ -148,18 +149,13 @@ impl DeptSummary {
             warnings: 0,
             rows_read: 0,
             first_errors: vec![message],
+            earlier: None,
         }
     }
 
-    /// The row of a department whose run finished with `exit` (0 or 1), read from its
-    /// outcome: `extra_warnings` are warnings printed beside the outcome's (the draft's).
-    pub fn of_run(
-        dept: &Department,
-        cfg: &Config,
-        o: &Outcome,
-        exit: i32,
-        extra_warnings: usize,
-    ) -> DeptSummary {
+    /// The row of a department whose run finished (exit 0 or 1), read from its outcome.
+    pub fn of_run(dept: &Department, f: &Finished) -> DeptSummary {
+        let (cfg, o) = (f.cfg, f.outcome);
         let figure = |id: &str| {
             o.report
                 .as_ref()?
@@ -230,9 +226,10 @@ impl DeptSummary {
                 .map(|f| (f.category.to_string(), f.unit.clone(), f.detail.clone()))
                 .collect(),
             status,
-            exit,
+            exit: f.code,
             errors: o.errors().count(),
-            warnings: o.warnings().count() + extra_warnings,
+            warnings: o.warnings().count() + f.extra_warnings,
+            earlier: f.earlier.map(str::to_string),
             rows_read: o
                 .validated
                 .sheets
@@ -516,6 +513,7 @@ fn runs_table(prefix: &str, depts: &[DeptSummary]) -> Table {
             "警告数",
             "读取行数",
             "主要错误",
+            "备注",
         ],
     );
     for d in depts {
@@ -535,6 +533,7 @@ fn runs_table(prefix: &str, depts: &[DeptSummary]) -> Table {
                 Cell::Number(Decimal::from(d.warnings as u64)),
                 Cell::Number(Decimal::from(d.rows_read)),
                 Cell::text(d.first_errors.join("；")),
+                Cell::text(d.earlier.clone().unwrap_or_default()),
             ],
         ));
     }

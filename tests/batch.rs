@@ -298,3 +298,28 @@ fn init_on_a_fresh_batch_drafts_every_department_then_run_reads_them() {
     assert_eq!(book.get("部门汇总", "C6"), V::N(135.0));
     assert_eq!(book.get("部门汇总", "N6"), V::N(97.2));
 }
+
+#[test]
+fn a_department_that_fails_beside_an_earlier_report_says_so() {
+    // Issue 20's stale-report warning holds in a batch too: on the terminal and in 运行情况.
+    let w = Workdir::new("batch-earlier");
+    copy_dir(&batch_input(), &w.path("in"));
+    let ledger = w.path("in/市园林局/支付明细.csv");
+    let bad = std::fs::read_to_string(&ledger).unwrap();
+    std::fs::write(&ledger, bad.replace("二十万", "200000.00")).unwrap();
+    w.run(&["run", "--input", "in", "--output", "out"])
+        .expect_code(0);
+    assert!(w.path("out/市园林局/2023年度某市园林局部门整体支出绩效自评表.xlsx").exists());
+    std::fs::write(&ledger, bad).unwrap();
+    let run = w.run(&["run", "--input", "in", "--output", "out"]);
+    run.expect_code(1);
+    let note = "注意：输出文件夹中的 2023年度某市园林局部门整体支出绩效自评表.xlsx（";
+    assert!(run.stdout().contains(note), "{}", run.describe());
+    let book = Book::open(&w.path(&format!("out/{SUMMARY}")));
+    assert!(
+        matches!(book.get("运行情况", "I5"), V::T(s) if s.starts_with(note) && s.contains("不是本次的结果")),
+        "{:?}",
+        book.get("运行情况", "I5")
+    );
+    assert_eq!(book.get("运行情况", "I4"), V::Empty);
+}

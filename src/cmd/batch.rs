@@ -82,13 +82,9 @@ pub fn run(paths: &Paths, departments: &[Department]) -> Result<i32> {
         // A failure inside one department's run (a bug: a panic) is that department's row,
         // never the end of the batch.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::cmd::run::execute(
-                &department_paths(paths, d),
-                true,
-                &mut |cfg, o, code, extra| {
-                    summary = Some(DeptSummary::of_run(d, cfg, o, code, extra))
-                },
-            )
+            crate::cmd::run::execute(&department_paths(paths, d), true, &mut |f| {
+                summary = Some(DeptSummary::of_run(d, f))
+            })
         }));
         let row = match (result, summary) {
             (Ok(Ok(_)), Some(row)) => row,
@@ -107,6 +103,9 @@ pub fn run(paths: &Paths, departments: &[Department]) -> Result<i32> {
         if row.status == Status::Errors {
             for e in &row.first_errors {
                 writeln!(stdout, "    错误：{e}")?;
+            }
+            if let Some(note) = &row.earlier {
+                writeln!(stdout, "    {note}")?;
             }
         }
         rows.push(row);

@@ -17,12 +17,23 @@ pub fn run(paths: &Paths) -> Result<i32> {
     if let Some(departments) = crate::cmd::batch::departments(paths) {
         return crate::cmd::batch::run(paths, &departments);
     }
-    execute(paths, false, &mut |_, _, _, _| {})
+    execute(paths, false, &mut |_| {})
 }
 
-/// What a finished run hands on before its results are dropped: its config, its outcome, its
-/// exit code and the warnings printed beside the outcome's (the draft's sections to fill).
-pub type OnFinished<'a> = &'a mut dyn FnMut(&Config, &pipeline::Outcome, i32, usize);
+/// What a finished run hands on before its results are dropped.
+pub struct Finished<'a> {
+    pub cfg: &'a Config,
+    pub outcome: &'a pipeline::Outcome,
+    /// 0, or 1 (input errors).
+    pub code: i32,
+    /// Warnings printed beside the outcome's (the draft's sections to fill).
+    pub extra_warnings: usize,
+    /// On exit 1: the note naming the report files an earlier run left in the output folder.
+    pub earlier: Option<&'a str>,
+}
+
+/// Called once a run has written its outputs, with what it leaves.
+pub type OnFinished<'a> = &'a mut dyn FnMut(&Finished);
 
 /// One department's run. `quiet`: nothing on the terminal (a batch says it per department).
 ///
@@ -168,7 +179,13 @@ pub fn execute(paths: &Paths, quiet: bool, finished: OnFinished) -> Result<i32> 
     });
     audit?.commit()?;
     let Some((report, draft, forms)) = report else {
-        finished(&cfg, &outcome, 1, draft_warning);
+        finished(&Finished {
+            cfg: &cfg,
+            outcome: &outcome,
+            code: 1,
+            extra_warnings: draft_warning,
+            earlier: earlier.as_deref(),
+        });
         if quiet {
             return Ok(1);
         }
@@ -184,7 +201,13 @@ pub fn execute(paths: &Paths, quiet: bool, finished: OnFinished) -> Result<i32> 
     report?.commit()?;
     draft?.commit()?;
     forms?.commit()?;
-    finished(&cfg, &outcome, 0, draft_warning);
+    finished(&Finished {
+        cfg: &cfg,
+        outcome: &outcome,
+        code: 0,
+        extra_warnings: draft_warning,
+        earlier: None,
+    });
     if quiet {
         return Ok(0);
     }
