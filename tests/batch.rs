@@ -309,7 +309,10 @@ fn a_department_that_fails_beside_an_earlier_report_says_so() {
     std::fs::write(&ledger, bad.replace("二十万", "200000.00")).unwrap();
     w.run(&["run", "--input", "in", "--output", "out"])
         .expect_code(0);
-    assert!(w.path("out/市园林局/2023年度某市园林局部门整体支出绩效自评表.xlsx").exists());
+    assert!(
+        w.path("out/市园林局/2023年度某市园林局部门整体支出绩效自评表.xlsx")
+            .exists()
+    );
     std::fs::write(&ledger, bad).unwrap();
     let run = w.run(&["run", "--input", "in", "--output", "out"]);
     run.expect_code(1);
