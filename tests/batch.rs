@@ -56,16 +56,12 @@ fn each_department_s_outputs_are_its_single_run_s_bytes() {
             &format!("single/{dept}"),
         ])
         .expect_code(code);
-        let (batch, single) = (
-            files_below(&w.path(&format!("out/{dept}"))),
-            files_below(&w.path(&format!("single/{dept}"))),
+        let n = assert_same_files(
+            &w.path(&format!("out/{dept}")),
+            &w.path(&format!("single/{dept}")),
+            &format!("{dept}: the batch against its single run"),
         );
-        let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&batch), names(&single), "{dept}");
-        assert!(batch.len() >= 2, "{dept}: {:?}", names(&batch));
-        for ((name, a), (_, b)) in batch.iter().zip(&single) {
-            assert!(a == b, "{dept}/{name} differs from its single run");
-        }
+        assert!(n >= 2, "{dept}: {n} files");
     }
     // Reruns are byte-identical, the summary included.
     let first = std::fs::read(w.path(&format!("out/{SUMMARY}"))).unwrap();
@@ -177,18 +173,11 @@ fn a_folder_with_no_config_anywhere_keeps_today_s_message() {
 
 #[test]
 fn the_fixture_s_first_department_is_the_bundled_sample() {
-    let (a, b) = (
-        files_below(&root().join("input")),
-        files_below(&batch_input().join("市住建局")),
+    assert_same_files(
+        &root().join("input"),
+        &batch_input().join("市住建局"),
+        "fixtures/batch-three/input/市住建局 against input/",
     );
-    let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&a), names(&b));
-    for ((name, x), (_, y)) in a.iter().zip(&b) {
-        assert!(
-            x == y,
-            "fixtures/batch-three/input/市住建局/{name} differs from input/{name}"
-        );
-    }
 }
 
 #[test]

@@ -30,15 +30,11 @@ fn yueyang_2023_matches_its_expected_workbook_cell_by_cell() {
 fn yueyang_fixture_inputs_are_the_bundled_sample() {
     // The golden case and `input/` are the same files (`just sample` writes both).
     let fixture = root().join("fixtures/yueyang-2023/input");
-    let (a, b) = (files_below(&root().join("input")), files_below(&fixture));
-    let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&a), names(&b));
-    for ((name, x), (_, y)) in a.iter().zip(&b) {
-        assert!(
-            x == y,
-            "fixtures/yueyang-2023/input/{name} differs from input/{name}"
-        );
-    }
+    assert_same_files(
+        &root().join("input"),
+        &fixture,
+        "fixtures/yueyang-2023/input against input/",
+    );
 }
 
 #[test]

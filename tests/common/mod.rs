@@ -285,3 +285,15 @@ pub fn files_below(dir: &Path) -> Vec<(String, Vec<u8>)> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// Asserts that `a` and `b` hold the same files (names and bytes); returns how many.
+/// `what` names the comparison in a failure.
+pub fn assert_same_files(a: &Path, b: &Path, what: &str) -> usize {
+    let (x, y) = (files_below(a), files_below(b));
+    let names = |v: &Vec<(String, Vec<u8>)>| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&x), names(&y), "{what}: the files");
+    for ((name, p), (_, q)) in x.iter().zip(&y) {
+        assert!(p == q, "{what}: {name} differs");
+    }
+    x.len()
+}
