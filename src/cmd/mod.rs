@@ -155,6 +155,7 @@ pub fn tune_allocator() {
 /// (a batch, SPEC §11): glibc keeps freed heap pages for reuse, so without this a batch's
 /// resident memory grew with the mix of its departments, not with the largest.
 pub fn release_memory() {
+    crate::render::wait_dropped();
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free heap memory to the system.
     unsafe {

@@ -147,7 +147,8 @@ pub fn execute(paths: &Paths, quiet: bool, finished: OnFinished) -> Result<i32> 
         });
         (csv, built)
     });
-    let (outcome, unfilled, books) = built?;
+    let (outcome, unfilled, mut books) = built?;
+    crate::render::drop_later(std::mem::take(&mut books.leftovers));
     if !quiet {
         print_problems(&outcome, &unfilled);
     }
@@ -279,10 +280,11 @@ fn evict_previous(path: &std::path::Path) -> std::thread::JoinHandle<()> {
 }
 
 /// The outputs of a run, in memory: the audit workbook, and unless the input has errors
-/// the report workbook and the report draft.
+/// the report workbook and the report draft; and the workbooks to free.
 struct Books {
     audit: Vec<u8>,
     report: Documents,
+    leftovers: Vec<crate::render::Leftover>,
 }
 
 /// The report workbook, the report draft and the project forms workbook, unless the input
@@ -301,67 +303,73 @@ fn build(
 ) -> Result<(pipeline::Outcome, Vec<String>, Books)> {
     let computed = crate::timing::time("compute", || pipeline::compute(cfg, &read))?;
     let outcome = pipeline::assemble(read, computed);
-    // The audit workbook, and the report's two documents (the draft's text from the same
-    // tables), are built side by side.
     let config_dir = config.parent().unwrap_or(std::path::Path::new("."));
-    // The project forms (thousands of sheets in a city's year: the longest of the three) are
-    // built beside the audit and the report from the start.
-    let forms = || -> Result<Option<Vec<u8>>> {
-        if outcome.has_errors() {
-            return Ok(None);
-        }
-        crate::timing::time("forms-bytes", || match &outcome.forms {
-            Some(forms) => crate::render::forms::forms_bytes(cfg, forms).map(Some),
-            None => crate::render::forms::forms_bytes(cfg, &Default::default()).map(Some),
-        })
+    // The project forms (thousands of sheets in a city's year) are filled first, on every
+    // core. Then two paths of about the same length run side by side: the audit workbook,
+    // the draft's text and the draft; the forms' save (the longest single step) and the
+    // report workbook.
+    let no_forms = crate::forms::Forms::default();
+    let filled = if outcome.has_errors() {
+        None
+    } else {
+        Some(crate::timing::time("forms-sheets", || {
+            crate::render::forms::forms_workbook(cfg, outcome.forms.as_ref().unwrap_or(&no_forms))
+        })?)
     };
-    let ((audit, report), forms) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    crate::timing::time("audit-bytes", || {
-                        audit::audit_bytes(cfg, &outcome, earlier)
-                    })
-                },
-                || -> Result<(Documents, Vec<String>)> {
-                    let (draft_blocks, unfilled) = crate::timing::time("narrative", || {
-                        crate::narrative::draft(cfg, &outcome, config_dir)
-                    })?;
-                    let _ = template_ok.send(());
-                    if outcome.has_errors() {
-                        return Ok((None, unfilled));
-                    }
-                    let tables = outcome
-                        .report
-                        .as_ref()
-                        .map(|r| r.tables.as_slice())
-                        .unwrap_or(&[]);
-                    let bytes = crate::timing::time("report-bytes", || {
-                        report::report_bytes(cfg.report.year, &cfg.report.department, tables)
-                    })?;
-                    let title = format!(
-                        "{}年度{}部门整体支出绩效自评报告（初稿）",
-                        cfg.report.year, cfg.report.department
-                    );
-                    let draft = crate::timing::time("docx-bytes", || {
-                        crate::render::docx::docx_bytes(
-                            &title,
-                            cfg.report.year,
-                            &draft_blocks,
-                            tables,
-                        )
-                    })?;
-                    Ok((Some((bytes, draft, Vec::new())), unfilled))
-                },
-            )
+    let tables = outcome
+        .report
+        .as_ref()
+        .map(|r| r.tables.as_slice())
+        .unwrap_or(&[]);
+    type Saved = (Vec<u8>, crate::render::Leftover);
+    let (audit_and_draft, forms_and_report) = rayon::join(
+        || -> Result<(Saved, Option<Vec<u8>>, Vec<String>)> {
+            let audit =
+                crate::timing::time("audit-bytes", || audit::audit_bytes(cfg, &outcome, earlier))?;
+            let (draft_blocks, unfilled) = crate::timing::time("narrative", || {
+                crate::narrative::draft(cfg, &outcome, config_dir)
+            })?;
+            let _ = template_ok.send(());
+            if outcome.has_errors() {
+                return Ok((audit, None, unfilled));
+            }
+            let title = format!(
+                "{}年度{}部门整体支出绩效自评报告（初稿）",
+                cfg.report.year, cfg.report.department
+            );
+            let draft = crate::timing::time("docx-bytes", || {
+                crate::render::docx::docx_bytes(&title, cfg.report.year, &draft_blocks, tables)
+            })?;
+            Ok((audit, Some(draft), unfilled))
         },
-        forms,
+        || -> Result<Option<(Saved, Vec<u8>)>> {
+            let Some(filled) = filled else {
+                return Ok(None);
+            };
+            let forms = crate::timing::time("forms-bytes", || crate::render::forms::save(filled))?;
+            let report = crate::timing::time("report-bytes", || {
+                report::report_bytes(cfg.report.year, &cfg.report.department, tables)
+            })?;
+            Ok(Some((forms, report)))
+        },
     );
     // A broken custom template (the draft's) is the error to report first.
-    let (mut report, unfilled) = report?;
-    let audit = audit?;
-    if let (Some((_, _, slot)), Some(forms)) = (report.as_mut(), forms?) {
-        *slot = forms;
-    }
-    Ok((outcome, unfilled, Books { audit, report }))
+    let ((audit, audit_left), draft, unfilled) = audit_and_draft?;
+    let mut leftovers = vec![audit_left];
+    let report = match (draft, forms_and_report?) {
+        (Some(draft), Some(((forms, forms_left), report))) => {
+            leftovers.push(forms_left);
+            Some((report, draft, forms))
+        }
+        _ => None,
+    };
+    Ok((
+        outcome,
+        unfilled,
+        Books {
+            audit,
+            report,
+            leftovers,
+        },
+    ))
 }

@@ -30,16 +30,24 @@ use crate::render::style::Styles;
 use anyhow::Result;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, Worksheet};
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 /// 【待填写】: what the user must write.
 pub const TODO: &str = "【待填写】";
 
-/// The forms workbook as bytes.
+/// The forms workbook as bytes: [`forms_workbook`], then [`save`].
 ///
 /// # Errors
 /// Only an internal writer error.
 pub fn forms_bytes(cfg: &Config, forms: &Forms) -> Result<Vec<u8>> {
+    Ok(save(forms_workbook(cfg, forms)?)?.0)
+}
+
+/// The forms workbook, filled: sheet `汇总`, then one sheet per form, filled on every core.
+///
+/// # Errors
+/// Only an internal writer error.
+pub fn forms_workbook(cfg: &Config, forms: &Forms) -> Result<Workbook> {
     let year = cfg.report.year;
     let mut wb = new_workbook(year, &format!("{year}年度项目支出绩效自评表"))?;
     // The fastest deflate, as the audit: a city's year has thousands of forms.
@@ -52,23 +60,30 @@ pub fn forms_bytes(cfg: &Config, forms: &Forms) -> Result<Vec<u8>> {
     // The sheets are filled apart, on every core (rust_xlsxwriter numbers their texts and
     // formats when the workbook is saved), then added in order.
     use rayon::prelude::*;
-    let sheets: Vec<Worksheet> = crate::timing::time("forms-sheets", || {
-        forms
-            .forms
-            .par_iter()
-            .zip(&forms.sheet_names)
-            .map(|(form, name)| -> Result<Worksheet> {
-                let mut ws = Worksheet::new();
-                ws.set_name(name)?;
-                write_form(&mut ws, cfg, form, &st)?;
-                Ok(ws)
-            })
-            .collect::<Result<_>>()
-    })?;
+    let sheets: Vec<Worksheet> = forms
+        .forms
+        .par_iter()
+        .zip(&forms.sheet_names)
+        .map(|(form, name)| -> Result<Worksheet> {
+            let mut ws = Worksheet::new();
+            ws.set_name(name)?;
+            write_form(&mut ws, cfg, form, &st)?;
+            Ok(ws)
+        })
+        .collect::<Result<_>>()?;
     for ws in sheets {
         wb.push_worksheet(ws);
     }
-    Ok(crate::timing::time("forms-save", || wb.save_to_buffer())?)
+    Ok(wb)
+}
+
+/// The filled workbook as bytes, and the workbook to free ([`super::drop_later`]).
+///
+/// # Errors
+/// Only an internal writer error.
+pub fn save(mut wb: Workbook) -> Result<(Vec<u8>, super::Leftover)> {
+    let bytes = crate::timing::time("forms-save", || wb.save_to_buffer())?;
+    Ok((bytes, Box::new(wb)))
 }
 
 fn num(d: Decimal) -> f64 {
