@@ -282,3 +282,30 @@ pub fn remove_stale_temporaries(dir: &Path, names: &[&str]) -> Vec<String> {
     removed.sort();
     removed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Sets its flag when freed, slowly (a large workbook takes a while).
+    struct Slow(Arc<AtomicBool>);
+
+    impl Drop for Slow {
+        fn drop(&mut self) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn what_is_dropped_later_is_freed_by_the_time_wait_dropped_returns() {
+        let freed = Arc::new(AtomicBool::new(false));
+        drop_later(vec![Box::new(Slow(Arc::clone(&freed)))]);
+        // Not on the caller's path: drop_later returns before the value is freed.
+        assert!(!freed.load(Ordering::SeqCst));
+        wait_dropped();
+        assert!(freed.load(Ordering::SeqCst));
+    }
+}
